@@ -1,0 +1,293 @@
+"""ModelData -> Pyomo ConcreteModel: levers, accounting identities, rules, objective.
+
+Index order is always year, committee. Names read well in an LP file:
+`savings[2027,HSN]`, `cash_balance[2026]`, `loan_ceiling[2026]`.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+import pyomo.environ as pyo
+
+from balans.model.data import ModelData
+from balans.model.registry import RULES
+from balans.scenario.schema import Scenario
+
+Mode = Literal["decided", "optimal"]
+TIE_BREAK = 1e-4  # weight of secondary objective terms (Mkr-scaled)
+MARGIN_BOUND = 1e5
+
+
+def build_model(
+    scenario: Scenario, data: ModelData, mode: Mode, objective: str | None = None
+) -> pyo.ConcreteModel:
+    """Build the LP of a scenario: `decided` fixes the levers, `optimal` frees them."""
+    m = pyo.ConcreteModel(name=scenario.name)
+    define_sets(m, data)
+    define_parameters(m, data)
+    define_levers(m, data, scenario)
+    define_accounts(m, data)
+    m.margin = pyo.Var(bounds=(-MARGIN_BOUND, MARGIN_BOUND), initialize=0.0)
+    for spec in RULES:
+        spec.define(m, data, scenario)
+    define_objective(m, data, scenario, objective or scenario.objective)
+    if mode == "decided":
+        fix_to_decided(m, data)
+        deactivate_rules(m)
+    else:
+        deactivate_rules(m, [spec.key for spec in RULES if not spec.enabled(scenario)])
+    return m
+
+
+def define_sets(m: pyo.ConcreteModel, data: ModelData) -> None:
+    """Years of the horizon and committees."""
+    m.years = pyo.Set(initialize=data.years, ordered=True)
+    m.committees = pyo.Set(initialize=data.committees, ordered=True)
+
+
+def define_parameters(m: pyo.ConcreteModel, data: ModelData) -> None:
+    """Every scenario number the identities use, as mutable parameters."""
+    by_year = {
+        "operating_revenue_data": data.operating_revenue,
+        "targeted_grants_data": data.targeted_grants,
+        "depreciation_data": data.depreciation,
+        "tax_revenue_data": data.tax_revenue,
+        "general_grants_data": data.general_grants,
+        "pharma_grant_data": data.pharma_grant,
+        "financial_income_data": data.financial_income,
+        "pension_financial_costs_data": data.pension_financial_costs,
+        "interest_rate": data.interest_rate,
+        "pension_liability_increase_data": data.pension_liability_increase,
+        "net_investments_data": data.net_investments,
+        "pension_portfolio_purchases_data": data.pension_portfolio_purchases,
+    }
+    for name, values in by_year.items():
+        setattr(m, name, pyo.Param(m.years, initialize=values, mutable=True))
+    by_year_committee = {
+        "cost_pressure": data.cost_pressure,
+        "committee_revenue": data.committee_revenue,
+        "committee_depreciation": data.committee_depreciation,
+    }
+    for name, values in by_year_committee.items():
+        setattr(
+            m, name, pyo.Param(m.years, m.committees, initialize=values, mutable=True)
+        )
+
+
+def define_levers(m: pyo.ConcreteModel, data: ModelData, s: Scenario) -> None:
+    """Savings per year and committee, FoU, new loans and repayments."""
+    m.savings = pyo.Var(m.years, m.committees, bounds=(0, None), initialize=0.0)
+    fou = s.budget.fou_tkr
+    m.fou_tkr = pyo.Var(m.years, bounds=lambda m, y: (fou[y], fou[y]))
+    m.new_debt = pyo.Var(m.years, bounds=(0, s.levers.max_new_borrowing))
+    m.repayment = pyo.Var(m.years, bounds=(0, None))
+
+
+def define_accounts(m: pyo.ConcreteModel, data: ModelData) -> None:
+    """The identities of the three statements (BRIEF: the decided budget)."""
+    first = data.first_year
+    fou_committee = data.fou_committee
+    m.opening_loans = pyo.Param(initialize=data.opening_loans, mutable=True)
+    m.opening_cash = pyo.Param(initialize=data.opening_cash, mutable=True)
+    m.opening_restoration = pyo.Param(initialize=data.opening_restoration, mutable=True)
+
+    def cumulative_savings(m, y, c):
+        return sum(m.savings[t, c] for t in m.years if t <= y)
+
+    m.cumulative_savings = pyo.Expression(m.years, m.committees, rule=cumulative_savings)
+
+    def committee_operating_costs(m, y, c):
+        fou = m.fou_tkr[y] / 1000 if c == fou_committee else 0.0
+        return m.cost_pressure[y, c] - m.cumulative_savings[y, c] + fou
+
+    m.committee_operating_costs = pyo.Expression(
+        m.years, m.committees, rule=committee_operating_costs
+    )
+    m.committee_net_cost = pyo.Expression(
+        m.years,
+        m.committees,
+        rule=lambda m, y, c: m.committee_operating_costs[y, c]
+        + m.committee_depreciation[y, c]
+        - m.committee_revenue[y, c],
+    )
+    m.operating_costs = pyo.Expression(
+        m.years, rule=lambda m, y: -sum(m.committee_operating_costs[y, c] for c in m.committees)
+    )
+    m.net_operating_costs = pyo.Expression(
+        m.years,
+        rule=lambda m, y: m.operating_revenue_data[y]
+        + m.targeted_grants_data[y]
+        + m.operating_costs[y]
+        - m.depreciation_data[y],
+    )
+    m.operating_result = pyo.Expression(
+        m.years,
+        rule=lambda m, y: m.net_operating_costs[y]
+        + m.tax_revenue_data[y]
+        + m.general_grants_data[y]
+        + m.pharma_grant_data[y],
+    )
+    m.loans = pyo.Var(m.years, bounds=(0, None))
+
+    def loans_before(m, y):
+        return m.opening_loans if y == first else m.loans[y - 1]
+
+    m.loan_balance = pyo.Constraint(
+        m.years,
+        rule=lambda m, y: m.loans[y]
+        == loans_before(m, y) + m.new_debt[y] - m.repayment[y],
+    )
+    m.loan_interest = pyo.Expression(
+        m.years,
+        rule=lambda m, y: m.interest_rate[y] * (loans_before(m, y) + m.loans[y]) / 2,
+    )
+    m.financial_costs = pyo.Expression(
+        m.years,
+        rule=lambda m, y: -m.pension_financial_costs_data[y] - m.loan_interest[y],
+    )
+    m.result = pyo.Var(m.years)
+    m.result_definition = pyo.Constraint(
+        m.years,
+        rule=lambda m, y: m.result[y]
+        == m.operating_result[y] + m.financial_income_data[y] + m.financial_costs[y],
+    )
+    m.cash = pyo.Var(m.years)
+    m.cash_balance = pyo.Constraint(
+        m.years,
+        rule=lambda m, y: m.cash[y]
+        == (m.opening_cash if y == first else m.cash[y - 1])
+        + m.result[y]
+        + m.depreciation_data[y]
+        + m.pension_liability_increase_data[y]
+        + m.new_debt[y]
+        - m.repayment[y]
+        - m.net_investments_data[y]
+        - m.pension_portfolio_purchases_data[y],
+    )
+    m.restoration_balance = pyo.Expression(
+        m.years,
+        rule=lambda m, y: m.opening_restoration
+        + sum(m.result[t] for t in m.years if t <= y),
+    )
+
+
+def define_objective(m: pyo.ConcreteModel, data: ModelData, s: Scenario, name: str) -> None:
+    """min-savings, closest-to-decided or max-margin, each with tie-breaks."""
+    weights = {c: s.levers.savings_weights.get(c, 1.0) for c in data.committees}
+    m.weighted_savings = pyo.Expression(
+        expr=sum(weights[c] * m.savings[y, c] for y in m.years for c in m.committees)
+    )
+    define_tie_break(m, data)
+    if name == "min-savings":
+        m.objective = pyo.Objective(expr=m.weighted_savings + TIE_BREAK * m.tie_break)
+    elif name == "closest-to-decided":
+        define_distance_to_decided(m, data)
+        m.objective = pyo.Objective(expr=m.distance_to_decided + TIE_BREAK * m.tie_break)
+    elif name == "max-margin":
+        define_margin_objective(m, data, s)
+    else:
+        raise ValueError(f"unknown objective {name!r}")
+    m.objective_name = name
+
+
+def define_tie_break(m: pyo.ConcreteModel, data: ModelData) -> None:
+    """Secondary terms that make the optimum unique and sensible.
+
+    Savings as equal a share of each committee's costs as possible (the
+    largest share per year), savings as late as the rules allow (total
+    savings-years) and no borrowing and repaying in the same year.
+    """
+    m.max_savings_share = pyo.Var(m.years, bounds=(0, None))
+    m.equal_share = pyo.Constraint(
+        m.years,
+        m.committees,
+        rule=lambda m, y, c: m.savings[y, c]
+        <= m.max_savings_share[y] * m.cost_pressure[y, c],
+    )
+    total_pressure = {
+        y: sum(data.cost_pressure[y, c] for c in data.committees) for y in data.years
+    }
+    m.tie_break = pyo.Expression(
+        expr=sum(m.max_savings_share[y] * total_pressure[y] for y in m.years)
+        + sum(m.cumulative_savings[y, c] for y in m.years for c in m.committees)
+        + sum(m.new_debt[y] + m.repayment[y] for y in m.years)
+    )
+
+
+def define_distance_to_decided(m: pyo.ConcreteModel, data: ModelData) -> None:
+    """Sum of absolute deviations from the decided savings and borrowing (Mkr)."""
+    decided = data.decided
+    m.savings_above = pyo.Var(m.years, m.committees, bounds=(0, None))
+    m.savings_below = pyo.Var(m.years, m.committees, bounds=(0, None))
+    m.decided_savings = pyo.Param(
+        m.years, m.committees, initialize=decided.savings, mutable=True
+    )
+    m.savings_deviation = pyo.Constraint(
+        m.years,
+        m.committees,
+        rule=lambda m, y, c: m.savings[y, c] - m.decided_savings[y, c]
+        == m.savings_above[y, c] - m.savings_below[y, c],
+    )
+    m.debt_above = pyo.Var(m.years, bounds=(0, None))
+    m.debt_below = pyo.Var(m.years, bounds=(0, None))
+    m.decided_net_borrowing = pyo.Param(
+        m.years,
+        initialize={y: decided.new_debt[y] - decided.repayment[y] for y in data.years},
+        mutable=True,
+    )
+    m.debt_deviation = pyo.Constraint(
+        m.years,
+        rule=lambda m, y: m.new_debt[y] - m.repayment[y] - m.decided_net_borrowing[y]
+        == m.debt_above[y] - m.debt_below[y],
+    )
+    m.distance_to_decided = pyo.Expression(
+        expr=sum(m.savings_above[k] + m.savings_below[k] for k in m.savings_above)
+        + sum(m.debt_above[y] + m.debt_below[y] for y in m.years)
+    )
+
+
+def define_margin_objective(m: pyo.ConcreteModel, data: ModelData, s: Scenario) -> None:
+    """Largest common margin (Mkr) on every financial rule, savings capped.
+
+    New savings per year are capped at `levers.max_total_savings`, by default
+    the savings the decided plan implies, so the question is: with the
+    decided effort, how far from every limit can the plan stay?
+    """
+    caps = dict(s.levers.max_total_savings)
+    for y in data.years:
+        caps.setdefault(y, max(0.0, sum(data.decided.savings[y, c] for c in data.committees)))
+    m.total_savings_cap = pyo.Param(m.years, initialize=caps, mutable=True)
+    m.savings_budget = pyo.Constraint(
+        m.years,
+        rule=lambda m, y: sum(m.savings[y, c] for c in m.committees)
+        <= m.total_savings_cap[y],
+    )
+    for spec in RULES:
+        if spec.in_max_margin and spec.enabled(s):
+            getattr(m, f"{spec.key}_margin_weight").set_value(1.0)
+    m.objective = pyo.Objective(
+        expr=-m.margin + TIE_BREAK * (m.weighted_savings + m.tie_break)
+    )
+
+
+def fix_to_decided(m: pyo.ConcreteModel, data: ModelData) -> None:
+    """Fix every lever at the decided value (through bounds, so HiGHS sees numbers)."""
+    decided = data.decided
+    for key, value in decided.savings.items():
+        m.savings[key].setlb(None)
+        m.savings[key].setub(None)
+        m.savings[key].fix(value)
+    for y in data.years:
+        m.new_debt[y].fix(decided.new_debt[y])
+        m.repayment[y].fix(decided.repayment[y])
+    m.max_savings_share.fix(0.0)
+    m.equal_share.deactivate()
+    m.margin.fix(0.0)
+
+
+def deactivate_rules(m: pyo.ConcreteModel, keys: list[str] | None = None) -> None:
+    """Switch rules off (all of them when `keys` is None): evaluate only reports."""
+    for spec in RULES:
+        if keys is None or spec.key in keys:
+            getattr(m, spec.key).deactivate()

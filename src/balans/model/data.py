@@ -1,0 +1,247 @@
+"""Scenario -> the constants of the linear program.
+
+Everything a scenario says reaches the LP as a number Python computes here
+(right-hand sides, bounds, the few rate coefficients), so a variant changes
+numbers, not the model's structure. The decided levers are derived here too:
+the savings the decided operating costs imply against the cost pressure.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from itertools import accumulate
+
+from balans.scenario.schema import Scenario
+
+Year = int
+ByYear = dict[Year, float]
+ByYearCommittee = dict[tuple[Year, str], float]
+
+
+@dataclass(frozen=True)
+class DecidedLevers:
+    """The lever values the decided budget implies."""
+
+    savings: ByYearCommittee
+    fou_tkr: ByYear
+    new_debt: ByYear
+    repayment: ByYear
+
+
+@dataclass(frozen=True)
+class ModelData:
+    """All numbers the LP needs, in Mkr (FoU in tkr), keyed by year first."""
+
+    years: list[Year]
+    opening_year: Year
+    committees: list[str]
+    cost_pressure: ByYearCommittee
+    committee_revenue: ByYearCommittee
+    committee_depreciation: ByYearCommittee
+    fou_committee: str
+    operating_revenue: ByYear
+    targeted_grants: ByYear
+    depreciation: ByYear
+    tax_revenue: ByYear
+    general_grants: ByYear
+    pharma_grant: ByYear
+    financial_income: ByYear
+    pension_financial_costs: ByYear
+    interest_rate: ByYear
+    pension_liability_increase: ByYear
+    net_investments: ByYear
+    pension_portfolio_purchases: ByYear
+    land_buildings: ByYear
+    intangible_assets: ByYear
+    financial_fixed_assets: ByYear
+    opening_loans: float
+    opening_cash: float
+    opening_restoration: float
+    other_long_term_liabilities: float
+    payroll_tax_share: float
+    decided: DecidedLevers
+
+    @property
+    def first_year(self) -> Year:
+        """The budget year."""
+        return self.years[0]
+
+    def previous(self, year: Year) -> Year:
+        """The year before `year`."""
+        return year - 1
+
+
+def build_data(scenario: Scenario) -> ModelData:
+    """Compute the LP constants and the decided levers of a scenario."""
+    s = scenario
+    years = s.years
+    committees = list(s.committees)
+    cost_share, revenue_share, grant_share = committee_shares(s)
+    pressure_plan = cost_pressure_index(s.assumptions.lpik_pct, s.assumptions.volume_growth_pct, years)
+    base = -s.opening.operating_costs - s.opening.fou_tkr / 1000
+    additional = _additional_investment_effects(s)
+    depreciation = {
+        y: -s.budget.depreciation[y] + additional["depreciation"][y] for y in years
+    }
+    return ModelData(
+        years=years,
+        opening_year=s.opening.year,
+        committees=committees,
+        cost_pressure={
+            (y, c): base * pressure_plan[y] * cost_share[c]
+            for y in years
+            for c in committees
+        },
+        committee_revenue={
+            (y, c): revenue_share[c] * s.budget.operating_revenue[y]
+            + grant_share[c] * s.budget.targeted_grants[y]
+            for y in years
+            for c in committees
+        },
+        committee_depreciation={
+            (y, c): depreciation[y] if c == s.assumptions.depreciation_committee else 0.0
+            for y in years
+            for c in committees
+        },
+        fou_committee=s.assumptions.fou_committee,
+        operating_revenue=dict(s.budget.operating_revenue),
+        targeted_grants=dict(s.budget.targeted_grants),
+        depreciation=depreciation,
+        tax_revenue=_tax_revenue(s),
+        general_grants=dict(s.budget.general_grants),
+        pharma_grant=dict(s.budget.pharma_grant),
+        financial_income=dict(s.budget.financial_income),
+        pension_financial_costs=_pension_financial_costs(s),
+        interest_rate={y: s.assumptions.interest_rate_pct[y] / 100 for y in years},
+        pension_liability_increase=dict(s.budget.pension_liability_increase),
+        net_investments={
+            y: s.budget.net_investments[y] + additional["investment"][y] for y in years
+        },
+        pension_portfolio_purchases=dict(s.budget.pension_portfolio_purchases),
+        land_buildings={
+            y: s.budget.land_buildings[y] + additional["book_value"][y] for y in years
+        },
+        intangible_assets=dict(s.budget.intangible_assets),
+        financial_fixed_assets=dict(s.budget.financial_fixed_assets),
+        opening_loans=s.opening.loans,
+        opening_cash=s.opening.cash,
+        opening_restoration=-sum(v.amount for v in s.rules.restoration.vintages),
+        other_long_term_liabilities=s.opening.long_term_liabilities - s.opening.loans,
+        payroll_tax_share=s.assumptions.pension_payroll_tax_pct
+        / (100 + s.assumptions.pension_payroll_tax_pct),
+        decided=decided_levers(s, cost_share),
+    )
+
+
+def committee_shares(
+    s: Scenario,
+) -> tuple[dict[str, float], dict[str, float], dict[str, float]]:
+    """Shares of operating costs, operating revenue and targeted grants.
+
+    From the committee table of the first year (Tabell 11/12). Costs exclude
+    depreciation and FoU, which the model carries as lines of their own.
+    """
+    first = s.horizon.first_year
+    rows = s.budget.committees
+    costs = {c: -rows[c].costs for c in s.committees}
+    costs[s.assumptions.depreciation_committee] += s.budget.depreciation[first]
+    costs[s.assumptions.fou_committee] -= s.budget.basis.fou_tkr[first] / 1000
+    revenue = {c: rows[c].revenue - rows[c].targeted_grants for c in s.committees}
+    grants = {c: rows[c].targeted_grants for c in s.committees}
+    return _normalise(costs), _normalise(revenue), _normalise(grants)
+
+
+def _normalise(values: dict[str, float]) -> dict[str, float]:
+    total = sum(values.values())
+    if total == 0:
+        return {key: 1 / len(values) for key in values}
+    return {key: value / total for key, value in values.items()}
+
+
+def cost_pressure_index(
+    lpik_pct: dict[int, float], volume_pct: dict[int, float], years: list[int]
+) -> ByYear:
+    """Cumulative cost-pressure factor (LPIK + volume) from the opening year."""
+    factors = [1 + (lpik_pct[y] + volume_pct[y]) / 100 for y in years]
+    return dict(zip(years, accumulate(factors, lambda a, b: a * b), strict=True))
+
+
+def _tax_base_index(growth_pct: dict[int, float], years: list[int]) -> ByYear:
+    factors = [1 + growth_pct[y] / 100 for y in years]
+    return dict(zip(years, accumulate(factors, lambda a, b: a * b), strict=True))
+
+
+def _tax_revenue(s: Scenario) -> ByYear:
+    """Decided tax revenue scaled by the plan's tax base against the basis.
+
+    Tax revenue is taken as proportional to the tax base; growth from the
+    opening year on counts, because the budget year's taxes rest on it.
+    """
+    span = [s.opening.year, *s.years]
+    plan = _tax_base_index(s.assumptions.tax_base_growth_pct, span)
+    basis = _tax_base_index(s.budget.basis.tax_base_growth_pct, span)
+    return {y: s.budget.tax_revenue[y] * plan[y] / basis[y] for y in s.years}
+
+
+def decided_loans(s: Scenario) -> ByYear:
+    """Year-end loans of the decided plan."""
+    balance, loans = s.opening.loans, {}
+    for y in s.years:
+        balance += s.budget.new_long_term_debt[y] - s.budget.debt_repayment[y]
+        loans[y] = balance
+    return loans
+
+
+def _pension_financial_costs(s: Scenario) -> ByYear:
+    """Financial costs other than loan interest (positive Mkr).
+
+    The published financial costs less the loan interest they imply at the
+    basis rate on the decided loans; this part does not move with the plan.
+    """
+    loans = decided_loans(s)
+    costs = {}
+    for y in s.years:
+        before = loans.get(y - 1, s.opening.loans)
+        interest = s.budget.basis.interest_rate_pct[y] / 100 * (before + loans[y]) / 2
+        costs[y] = -s.budget.financial_costs[y] - interest
+    return costs
+
+
+def _additional_investment_effects(s: Scenario) -> dict[str, ByYear]:
+    """Investment, depreciation and book value of investments beyond the frame.
+
+    Written off linearly from the year after the investment.
+    """
+    life = s.assumptions.additional_investment_life_years
+    extra = {y: s.budget.additional_investments.get(y, 0.0) for y in s.years}
+    depreciation, book, invested, written_off = {}, {}, 0.0, 0.0
+    for y in s.years:
+        depreciation[y] = min(invested / life, invested - written_off)
+        written_off += depreciation[y]
+        invested += extra[y]
+        book[y] = invested - written_off
+    return {"investment": extra, "depreciation": depreciation, "book_value": book}
+
+
+def decided_levers(s: Scenario, cost_share: dict[str, float]) -> DecidedLevers:
+    """The savings, FoU and borrowing the decided budget implies.
+
+    Savings are permanent reductions in Mkr: the gap between the cost pressure
+    (under the basis forecasts) and the decided operating costs excluding FoU,
+    split over committees by their share of the first year's costs.
+    """
+    years = s.years
+    basis = s.budget.basis
+    pressure = cost_pressure_index(basis.lpik_pct, basis.volume_growth_pct, years)
+    base = -s.opening.operating_costs - s.opening.fou_tkr / 1000
+    cumulative = {
+        y: base * pressure[y] - (-s.budget.operating_costs[y] - basis.fou_tkr[y] / 1000)
+        for y in years
+    }
+    new = {y: cumulative[y] - cumulative.get(y - 1, 0.0) for y in years}
+    return DecidedLevers(
+        savings={(y, c): new[y] * cost_share[c] for y in years for c in s.committees},
+        fou_tkr=dict(s.budget.fou_tkr),
+        new_debt=dict(s.budget.new_long_term_debt),
+        repayment=dict(s.budget.debt_repayment),
+    )

@@ -1,0 +1,79 @@
+"""The flow for one scenario: data -> model -> solve -> results -> verify.
+
+`evaluate` runs the decided plan through the model (levers fixed), `optimise`
+finds the best plan under the same rules, `compare` does both.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from balans.diagnose import diagnose
+from balans.errors import BalansError
+from balans.findings import find_findings
+from balans.model.build import build_model
+from balans.model.data import ModelData, build_data
+from balans.results import Comparison, PlanResult, collect_result
+from balans.scenario.load import LoadedScenario
+from balans.solve import INFEASIBLE, solve_model, write_model
+from balans.verify import verify_plan
+
+
+def evaluate(loaded: LoadedScenario, lang: str = "sv") -> PlanResult:
+    """The decided plan through the model, with every målvärde reported."""
+    data = build_data(loaded.scenario)
+    result = _decided(loaded, data)
+    result.findings = find_findings(loaded.scenario, data, result, lang)
+    return result
+
+
+def _decided(loaded: LoadedScenario, data: ModelData) -> PlanResult:
+    s = loaded.scenario
+    started = time.perf_counter()
+    m = build_model(s, data, "decided")
+    build_seconds = time.perf_counter() - started
+    outcome = solve_model(m, duals=False)
+    outcome.build_seconds = build_seconds
+    if not outcome.optimal:
+        raise BalansError(
+            f"{s.name}: the decided levers give no consistent plan "
+            "(e.g. repayments larger than the loans); check budget.debt_repayment"
+        )
+    result = collect_result(m, s, data, outcome, "decided")
+    result.applied_overrides = list(loaded.applied_overrides)
+    verify_plan(result, s)
+    return result
+
+
+def optimise(
+    loaded: LoadedScenario,
+    objective: str | None = None,
+    lang: str = "sv",
+    model_path: str | Path | None = None,
+    time_limit: float | None = None,
+) -> PlanResult:
+    """The optimal plan; an infeasible scenario comes back with its diagnosis."""
+    s = loaded.scenario
+    data = build_data(s)
+    started = time.perf_counter()
+    m = build_model(s, data, "optimal", objective)
+    build_seconds = time.perf_counter() - started
+    if model_path is not None:
+        write_model(m, model_path)
+    outcome = solve_model(m, time_limit=time_limit)
+    outcome.build_seconds = build_seconds
+    result = collect_result(m, s, data, outcome, "optimal")
+    result.solver["build_seconds"] = round(build_seconds, 4)
+    result.applied_overrides = list(loaded.applied_overrides)
+    if outcome.status == INFEASIBLE:
+        result.diagnosis = diagnose(m, s)
+    else:
+        verify_plan(result, s)
+    result.findings = find_findings(s, data, _decided(loaded, data), lang)
+    return result
+
+
+def compare(loaded: LoadedScenario, objective: str | None = None, lang: str = "sv") -> Comparison:
+    """Decided and optimal side by side."""
+    return Comparison(evaluate(loaded, lang), optimise(loaded, objective, lang))

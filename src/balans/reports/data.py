@@ -1,0 +1,113 @@
+"""PlanResult -> plain data: the JSON contract and tidy CSV rows.
+
+JSON fields are a contract for sweeps and other programs: extend, never rename.
+Years are string keys inside mappings ("2026") and ints in `years`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from typing import Any
+
+from balans.results import Comparison, PlanResult
+
+SCHEMA_VERSION = 1
+DIGITS = 6
+
+
+def _clean(value: Any) -> Any:
+    if isinstance(value, float):
+        rounded = round(value, DIGITS)
+        return 0.0 if rounded == 0 else rounded
+    if isinstance(value, dict):
+        return {str(k): _clean(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_clean(v) for v in value]
+    return value
+
+
+def plan_to_dict(r: PlanResult) -> dict[str, Any]:
+    """The JSON document of one plan."""
+    return _clean({
+        "schema_version": SCHEMA_VERSION,
+        "scenario": r.scenario,
+        "title": r.title,
+        "mode": r.mode,
+        "status": r.status,
+        "objective": r.objective,
+        "objective_name": r.objective_name,
+        "years": list(r.years),
+        "statements": {
+            "income": r.income,
+            "balance": r.balance,
+            "cash_flow": r.cash_flow,
+        },
+        "committees": r.committees,
+        "fou_tkr": r.fou_tkr,
+        "restoration": r.restoration,
+        "targets": [asdict(t) for t in r.targets],
+        "findings": list(r.findings),
+        "diagnosis": r.diagnosis,
+        "applied_overrides": list(r.applied_overrides),
+        "solver": r.solver,
+    })
+
+
+def comparison_to_dict(c: Comparison) -> dict[str, Any]:
+    """Decided, optimal and their differences (optimal minus decided)."""
+    decided, optimal = plan_to_dict(c.decided), plan_to_dict(c.optimal)
+    differences: dict[str, Any] = {}
+    if c.optimal.status == "optimal":
+        differences = _clean({
+            "savings": {
+                name: {
+                    y: c.optimal.committees[name]["savings"][y]
+                    - c.decided.committees[name]["savings"][y]
+                    for y in c.decided.years
+                }
+                for name in c.decided.committees
+            },
+            "statements": {
+                table: {
+                    line: {y: getattr(c.optimal, table)[line][y] - values[y] for y in values}
+                    for line, values in getattr(c.decided, table).items()
+                }
+                for table in ("income", "balance", "cash_flow")
+            },
+        })
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "scenario": c.decided.scenario,
+        "mode": "compare",
+        "decided": decided,
+        "optimal": optimal,
+        "differences": differences,
+    }
+
+
+CSV_COLUMNS = ("scenario", "mode", "table", "quantity", "committee", "year", "value", "unit")
+
+
+def plan_to_rows(r: PlanResult) -> list[tuple]:
+    """Tidy rows: one value per row, in the columns of CSV_COLUMNS."""
+    rows: list[tuple] = []
+    base = (r.scenario, r.mode)
+
+    def add(table: str, quantity: str, committee: str, year: int, value: float, unit: str):
+        rows.append((*base, table, quantity, committee, year, round(value, DIGITS), unit))
+
+    for table in ("income", "balance", "cash_flow", "restoration"):
+        for line, values in getattr(r, table).items():
+            for year, value in values.items():
+                add(table, line, "", year, value, "Mkr")
+    for committee, measures in r.committees.items():
+        for measure, values in measures.items():
+            for year, value in values.items():
+                add("committees", measure, committee, year, value, "Mkr")
+    for year, value in r.fou_tkr.items():
+        add("fou", "fou_tkr", "", year, value, "tkr")
+    for t in r.targets:
+        add("targets", t.id, t.committee or "", t.year, t.value, t.unit)
+        add("targets", f"{t.id}.limit", t.committee or "", t.year, t.limit, t.unit)
+        add("targets", f"{t.id}.met", t.committee or "", t.year, float(t.met), "bool")
+    return rows

@@ -1,0 +1,48 @@
+"""Write a report to stdout or, atomically, to a file."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from balans.errors import BalansError
+from balans.reports.data import CSV_COLUMNS
+
+
+def to_json(document: Any) -> str:
+    """Pretty, stable JSON (keys in the order built, UTF-8 kept)."""
+    return json.dumps(document, ensure_ascii=False, indent=2, allow_nan=False) + "\n"
+
+
+def to_csv(rows: list[tuple]) -> str:
+    """CSV text with the tidy header."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(CSV_COLUMNS)
+    writer.writerows(rows)
+    return buffer.getvalue()
+
+
+def emit(text: str, output: str | None) -> None:
+    """Print `text`, or write it to `output` via a temporary file and a rename."""
+    if output is None:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+        return
+    path = Path(output)
+    folder = path.parent if str(path.parent) else Path(".")
+    if not folder.is_dir():
+        raise BalansError(f"{output}: the folder {folder} does not exist")
+    try:
+        handle, temporary = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
+        with os.fdopen(handle, "w", encoding="utf-8", newline="") as file:
+            file.write(text)
+        os.replace(temporary, path)
+    except OSError as exc:
+        raise BalansError(f"{output}: cannot write: {exc.strerror or exc}") from None

@@ -1,0 +1,391 @@
+"""Solved model -> PlanResult: statements, committees, restoration, targets.
+
+Reads values only; the reports and the verifier work from a PlanResult, never
+from the Pyomo model.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import pyomo.environ as pyo
+
+from balans.model.data import ModelData
+from balans.model.registry import RULES, RuleSpec
+from balans.scenario.schema import Scenario
+from balans.solve import OPTIMAL, SolveOutcome
+
+Table = dict[str, dict[int, float]]
+EVALUATED = "evaluated"  # status of a decided plan run through the model
+TOLERANCE = 1e-5  # Mkr; a rule within this of its limit is met and binding
+
+INCOME_LINES = (
+    "operating_revenue", "targeted_grants", "operating_costs", "depreciation",
+    "net_operating_costs", "tax_revenue", "general_grants", "pharma_grant",
+    "operating_result", "financial_income", "financial_costs", "result",
+    "loan_interest",
+)
+BALANCE_LINES = (
+    "intangible_assets", "land_buildings", "machinery_equipment",
+    "financial_fixed_assets", "long_term_receivables", "total_fixed_assets",
+    "inventories", "short_term_receivables", "short_term_investments", "cash",
+    "total_current_assets", "total_assets", "equity_opening", "result",
+    "total_equity", "pension_provision", "pension_payroll_tax", "other_provisions",
+    "total_provisions", "long_term_liabilities", "short_term_liabilities",
+    "total_liabilities", "total_equity_and_liabilities", "loans",
+)
+CASH_FLOW_LINES = (
+    "result", "depreciation", "pension_liability_increase", "internal_funds",
+    "new_long_term_debt", "total_sources", "net_investments",
+    "pension_portfolio_purchases", "debt_repayment", "total_uses", "cash_change",
+)
+
+
+@dataclass
+class TargetRow:
+    """One målvärde in one year (and committee): value against limit."""
+
+    id: str
+    year: int
+    value: float
+    limit: float
+    met: bool
+    margin: float
+    unit: str
+    enforced: bool
+    committee: str | None = None
+    binding: bool = False
+    shadow_price: float | None = None
+    margin_mkr: float | None = None
+
+
+@dataclass
+class PlanResult:
+    """Everything a report needs about one solved plan."""
+
+    scenario: str
+    title: str
+    mode: str
+    status: str
+    objective_name: str
+    objective: float | None
+    years: list[int]
+    income: Table = field(default_factory=dict)
+    balance: Table = field(default_factory=dict)
+    cash_flow: Table = field(default_factory=dict)
+    committees: dict[str, dict[str, dict[int, float]]] = field(default_factory=dict)
+    fou_tkr: dict[int, float] = field(default_factory=dict)
+    restoration: Table = field(default_factory=dict)
+    targets: list[TargetRow] = field(default_factory=list)
+    findings: list[str] = field(default_factory=list)
+    applied_overrides: list[str] = field(default_factory=list)
+    diagnosis: dict[str, Any] | None = None
+    solver: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def has_plan(self) -> bool:
+        """True when the result holds a full plan (decided or optimal)."""
+        return self.status in (EVALUATED, OPTIMAL)
+
+    def target(self, rule_id: str, year: int, committee: str | None = None) -> TargetRow:
+        """The target row of a rule, year (and committee)."""
+        for row in self.targets:
+            if (row.id, row.year, row.committee) == (rule_id, year, committee):
+                return row
+        raise KeyError((rule_id, year, committee))
+
+    def broken_targets(self) -> list[TargetRow]:
+        """Enforced targets that the plan does not meet."""
+        return [row for row in self.targets if row.enforced and not row.met]
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """The decided and the optimal plan of one scenario."""
+
+    decided: PlanResult
+    optimal: PlanResult
+
+
+def collect_result(
+    m: pyo.ConcreteModel,
+    scenario: Scenario,
+    data: ModelData,
+    outcome: SolveOutcome,
+    mode: str,
+) -> PlanResult:
+    """Read a solved model into a PlanResult."""
+    years = data.years
+    result = PlanResult(
+        scenario=scenario.name,
+        title=scenario.title,
+        mode=mode,
+        status=EVALUATED if mode == "decided" and outcome.optimal else outcome.status,
+        objective_name=m.objective_name,
+        objective=primary_objective(m) if outcome.optimal else None,
+        years=years,
+        solver={
+            "name": outcome.solver,
+            "version": outcome.solver_version,
+            "termination": outcome.termination,
+            "solve_seconds": round(outcome.solve_seconds, 4),
+        },
+    )
+    if not outcome.optimal:
+        return result
+    result.income = income_statement(m, years)
+    result.cash_flow = cash_flow_statement(m, data, years)
+    result.balance = balance_sheet(scenario, data, result.income, result.cash_flow, m)
+    result.committees = committee_table(m, data)
+    result.fou_tkr = {y: pyo.value(m.fou_tkr[y]) for y in years}
+    result.restoration = restoration_table(data, result.income["result"], years)
+    result.targets = rule_rows(m, scenario, outcome, optimal=(mode == "optimal"))
+    result.targets += key_figure_rows(scenario, result)
+    return result
+
+
+def primary_objective(m: pyo.ConcreteModel) -> float:
+    """The objective without its tie-break terms, in Mkr."""
+    if m.objective_name == "min-savings":
+        return pyo.value(m.weighted_savings)
+    if m.objective_name == "closest-to-decided":
+        return pyo.value(m.distance_to_decided)
+    return pyo.value(m.margin)
+
+
+def _series(component, years: list[int]) -> dict[int, float]:
+    return {y: float(pyo.value(component[y])) for y in years}
+
+
+def income_statement(m: pyo.ConcreteModel, years: list[int]) -> Table:
+    """Resultatbudget lines with the published signs."""
+    income = {
+        "operating_revenue": _series(m.operating_revenue_data, years),
+        "targeted_grants": _series(m.targeted_grants_data, years),
+        "operating_costs": _series(m.operating_costs, years),
+        "depreciation": {y: -v for y, v in _series(m.depreciation_data, years).items()},
+        "net_operating_costs": _series(m.net_operating_costs, years),
+        "tax_revenue": _series(m.tax_revenue_data, years),
+        "general_grants": _series(m.general_grants_data, years),
+        "pharma_grant": _series(m.pharma_grant_data, years),
+        "operating_result": _series(m.operating_result, years),
+        "financial_income": _series(m.financial_income_data, years),
+        "financial_costs": _series(m.financial_costs, years),
+        "result": _series(m.result, years),
+        "loan_interest": _series(m.loan_interest, years),
+    }
+    return {line: income[line] for line in INCOME_LINES}
+
+
+def cash_flow_statement(m: pyo.ConcreteModel, data: ModelData, years: list[int]) -> Table:
+    """Finansieringsbudget lines (sources positive, uses positive)."""
+    flow = {
+        "result": _series(m.result, years),
+        "depreciation": dict(data.depreciation),
+        "pension_liability_increase": dict(data.pension_liability_increase),
+        "new_long_term_debt": _series(m.new_debt, years),
+        "net_investments": dict(data.net_investments),
+        "pension_portfolio_purchases": dict(data.pension_portfolio_purchases),
+        "debt_repayment": _series(m.repayment, years),
+    }
+    flow["internal_funds"] = _add(
+        flow["result"], flow["depreciation"], flow["pension_liability_increase"]
+    )
+    flow["total_sources"] = _add(flow["internal_funds"], flow["new_long_term_debt"])
+    flow["total_uses"] = _add(
+        flow["net_investments"], flow["pension_portfolio_purchases"], flow["debt_repayment"]
+    )
+    flow["cash_change"] = {
+        y: flow["total_sources"][y] - flow["total_uses"][y] for y in years
+    }
+    return {line: {y: flow[line][y] for y in years} for line in CASH_FLOW_LINES}
+
+
+def _add(*series: dict[int, float]) -> dict[int, float]:
+    return {y: sum(s[y] for s in series) for y in series[0]}
+
+
+def balance_sheet(
+    s: Scenario, data: ModelData, income: Table, flow: Table, m: pyo.ConcreteModel
+) -> Table:
+    """Balansbudget rolled forward from the opening balance sheet."""
+    o = s.opening
+    fixed = o.intangible_assets + o.land_buildings + o.machinery_equipment
+    fixed += o.financial_fixed_assets + o.long_term_receivables
+    pension_investments, equity, provisions = o.pension_investments, o.equity, o.pension_provisions
+    sheet: Table = {line: {} for line in BALANCE_LINES}
+    for y in data.years:
+        fixed += flow["net_investments"][y] - flow["depreciation"][y]
+        pension_investments += flow["pension_portfolio_purchases"][y]
+        provisions += flow["pension_liability_increase"][y]
+        loans = float(pyo.value(m.loans[y]))
+        rows = {
+            "intangible_assets": data.intangible_assets[y],
+            "land_buildings": data.land_buildings[y],
+            "financial_fixed_assets": data.financial_fixed_assets[y],
+            "long_term_receivables": o.long_term_receivables,
+            "total_fixed_assets": fixed,
+            "inventories": o.inventories,
+            "short_term_receivables": o.short_term_receivables,
+            "short_term_investments": pension_investments,
+            "cash": float(pyo.value(m.cash[y])),
+            "equity_opening": equity,
+            "result": income["result"][y],
+            "pension_payroll_tax": provisions * data.payroll_tax_share,
+            "other_provisions": o.other_provisions,
+            "long_term_liabilities": loans + data.other_long_term_liabilities,
+            "short_term_liabilities": o.short_term_liabilities,
+            "loans": loans,
+        }
+        equity += income["result"][y]
+        rows["machinery_equipment"] = fixed - sum(
+            rows[k] for k in ("intangible_assets", "land_buildings",
+                              "financial_fixed_assets", "long_term_receivables")
+        )
+        rows["total_current_assets"] = sum(
+            rows[k] for k in ("inventories", "short_term_receivables",
+                              "short_term_investments", "cash")
+        )
+        rows["total_assets"] = fixed + rows["total_current_assets"]
+        rows["total_equity"] = equity
+        rows["pension_provision"] = provisions - rows["pension_payroll_tax"]
+        rows["total_provisions"] = provisions + o.other_provisions
+        rows["total_liabilities"] = (
+            rows["long_term_liabilities"] + rows["short_term_liabilities"]
+        )
+        rows["total_equity_and_liabilities"] = (
+            equity + rows["total_provisions"] + rows["total_liabilities"]
+        )
+        for line in BALANCE_LINES:
+            sheet[line][y] = rows[line]
+    return sheet
+
+
+def committee_table(m: pyo.ConcreteModel, data: ModelData) -> dict[str, dict[str, dict[int, float]]]:
+    """Per committee: net frame used (net cost), new and cumulative savings."""
+    table = {}
+    for c in data.committees:
+        table[c] = {
+            "net_frame": {y: float(pyo.value(m.committee_net_cost[y, c])) for y in data.years},
+            "savings": {y: float(pyo.value(m.savings[y, c])) for y in data.years},
+            "cumulative_savings": {
+                y: float(pyo.value(m.cumulative_savings[y, c])) for y in data.years
+            },
+            "decided_savings": {y: data.decided.savings[y, c] for y in data.years},
+            "gross_costs": {
+                y: float(pyo.value(m.committee_operating_costs[y, c]))
+                + data.committee_depreciation[y, c]
+                for y in data.years
+            },
+            "revenue": {y: data.committee_revenue[y, c] for y in data.years},
+        }
+    return table
+
+
+def restoration_table(data: ModelData, results: dict[int, float], years: list[int]) -> Table:
+    """Tabell 3: opening, result and closing unrestored deficit per year."""
+    table: Table = {"opening": {}, "result": {}, "closing": {}}
+    balance = data.opening_restoration
+    for y in years:
+        table["opening"][y] = balance
+        table["result"][y] = results[y]
+        balance += results[y]
+        table["closing"][y] = balance
+    return table
+
+
+def rule_rows(
+    m: pyo.ConcreteModel, s: Scenario, outcome: SolveOutcome, optimal: bool
+) -> list[TargetRow]:
+    """A target row for every index of every rule in the registry.
+
+    `enforced` says whether the scenario switches the rule on; in an optimal
+    plan enforced rules are constraints, so they also get binding and a
+    shadow price (objective gained per Mkr the rule is loosened).
+    """
+    rows = []
+    for spec in RULES:
+        for index in getattr(m, f"{spec.key}_index"):
+            rows.append(_rule_row(m, spec, index, spec.enabled(s), optimal, outcome))
+    return rows
+
+
+def _rule_row(
+    m: pyo.ConcreteModel,
+    spec: RuleSpec,
+    index,
+    enforced: bool,
+    optimal: bool,
+    outcome: SolveOutcome,
+) -> TargetRow:
+    value = float(pyo.value(getattr(m, f"{spec.key}_value")[index]))
+    limit = float(pyo.value(getattr(m, f"{spec.key}_limit")[index]))
+    at_least = m.rule_sense[spec.key] == "min"
+    margin = value - limit if at_least else limit - value
+    year, committee = (index if isinstance(index, tuple) else (index, None))
+    constrained = enforced and optimal
+    dual = outcome.duals.get(getattr(m, spec.key)[index].name) if constrained else None
+    row = TargetRow(
+        id=spec.key,
+        year=year,
+        value=value,
+        limit=limit,
+        met=margin >= -TOLERANCE,
+        margin=margin,
+        unit="Mkr",
+        enforced=enforced,
+        committee=committee,
+        binding=constrained and abs(margin) <= TOLERANCE,
+        shadow_price=None if dual is None else (dual if at_least else -dual) + 0.0,
+    )
+    if spec.percent_of:
+        denominator = float(pyo.value(getattr(m, spec.percent_of)[year]))
+        row.margin_mkr = margin
+        row.value, row.limit = 100 * value / denominator, 100 * limit / denominator
+        row.margin, row.unit = 100 * margin / denominator, "%"
+    return row
+
+
+def key_figure_rows(s: Scenario, r: PlanResult) -> list[TargetRow]:
+    """Reported key figures: soliditet improving, cost growth against Tabell 1."""
+    rows = []
+    o = s.opening
+    previous_ratio = 100 * o.equity / _opening_total_assets(s)
+    net_before, gross_before = -o.net_operating_costs, -(o.operating_costs + o.depreciation)
+    targets = s.rules.key_figures
+    for y in r.years:
+        ratio = 100 * r.balance["total_equity"][y] / r.balance["total_assets"][y]
+        rows.append(_figure("equity_ratio", y, ratio, previous_ratio, higher=True))
+        net = -r.income["net_operating_costs"][y]
+        gross = -(r.income["operating_costs"][y] + r.income["depreciation"][y])
+        for key, now, before in (
+            ("net_cost_growth", net, net_before),
+            ("gross_cost_growth", gross, gross_before),
+        ):
+            limit = getattr(targets, f"{key}_pct").get(y)
+            if limit is not None:
+                growth = 100 * (now / before - 1)
+                # Tabell 1 prints one decimal: met when it rounds to the target.
+                rows.append(_figure(key, y, growth, limit + 0.05, higher=False, shown=limit))
+        previous_ratio, net_before, gross_before = ratio, net, gross
+    return rows
+
+
+def _figure(
+    key: str, year: int, value: float, limit: float, higher: bool, shown: float | None = None
+) -> TargetRow:
+    margin = value - limit if higher else limit - value
+    return TargetRow(
+        id=key, year=year, value=value, limit=limit if shown is None else shown,
+        met=margin > 0 if higher else margin >= 0, margin=margin, unit="%", enforced=False,
+    )
+
+
+def _opening_total_assets(s: Scenario) -> float:
+    o = s.opening
+    return sum((
+        o.intangible_assets, o.land_buildings, o.machinery_equipment,
+        o.financial_fixed_assets, o.long_term_receivables, o.inventories,
+        o.short_term_receivables, o.pension_investments, o.cash,
+    ))

@@ -1,0 +1,139 @@
+"""Cross-field checks that a single field's type cannot express.
+
+Each check yields `(key_path, message)`; the loader turns the first one into a
+ScenarioError that names the file and the line of that key.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from balans.scenario.schema import Scenario
+
+Problem = tuple[str, str]
+
+
+def find_problems(scenario: Scenario) -> list[Problem]:
+    """Return every consistency problem of a validated scenario, in file order."""
+    checks = (
+        _check_opening_year,
+        _check_full_series,
+        _check_partial_series,
+        _check_committee_keys,
+        _check_restoration,
+    )
+    return [problem for check in checks for problem in check(scenario)]
+
+
+def _missing_years(series: dict[int, float], years: list[int]) -> list[int]:
+    return [year for year in years if year not in series]
+
+
+def _check_opening_year(s: Scenario) -> Iterator[Problem]:
+    if s.opening.year != s.horizon.first_year - 1:
+        yield (
+            "opening.year",
+            f"must be the year before the horizon ({s.horizon.first_year - 1}), "
+            f"not {s.opening.year}",
+        )
+
+
+def _full_series(s: Scenario) -> Iterator[tuple[str, dict[int, float], list[int]]]:
+    years = s.years
+    with_opening = [s.opening.year, *years]
+    budget = s.budget
+    for name in type(budget).model_fields:
+        value = getattr(budget, name)
+        if isinstance(value, dict) and name not in ("committees", "additional_investments"):
+            yield f"budget.{name}", value, years
+    for section, obj in (("budget.basis", budget.basis), ("assumptions", s.assumptions)):
+        yield f"{section}.lpik_pct", obj.lpik_pct, years
+        yield f"{section}.volume_growth_pct", obj.volume_growth_pct, years
+        yield f"{section}.tax_base_growth_pct", obj.tax_base_growth_pct, with_opening
+        yield f"{section}.interest_rate_pct", obj.interest_rate_pct, years
+    yield "budget.basis.fou_tkr", budget.basis.fou_tkr, years
+
+
+def _check_full_series(s: Scenario) -> Iterator[Problem]:
+    for path, series, years in _full_series(s):
+        missing = _missing_years(series, years)
+        if missing:
+            yield path, f"no value for year {missing[0]} (needs {years[0]}-{years[-1]})"
+        extra = sorted(set(series) - set(years))
+        if extra:
+            yield path, f"year {extra[0]} is outside {years[0]}-{years[-1]}"
+
+
+def _partial_series(s: Scenario) -> Iterator[tuple[str, dict[int, float]]]:
+    rules = s.rules
+    yield "budget.additional_investments", s.budget.additional_investments
+    for committee, frames in rules.committee_frames.frames.items():
+        yield f"rules.committee_frames.frames.{committee}", frames
+    yield "rules.result_non_negative.minimum", rules.result_non_negative.minimum
+    yield "rules.debt_ratio.limit_pct", rules.debt_ratio.limit_pct
+    yield "rules.loan_ceiling.limit", rules.loan_ceiling.limit
+    yield "rules.liquidity_floor.floor", rules.liquidity_floor.floor
+    yield "rules.key_figures.net_cost_growth_pct", rules.key_figures.net_cost_growth_pct
+    yield (
+        "rules.key_figures.gross_cost_growth_pct",
+        rules.key_figures.gross_cost_growth_pct,
+    )
+    yield "levers.max_total_savings", s.levers.max_total_savings
+
+
+def _check_partial_series(s: Scenario) -> Iterator[Problem]:
+    years = set(s.years)
+    for path, series in _partial_series(s):
+        outside = sorted(set(series) - years)
+        if outside:
+            yield (
+                f"{path}.{outside[0]}",
+                f"year {outside[0]} is outside the horizon "
+                f"{s.horizon.first_year}-{s.horizon.last_year}",
+            )
+
+
+def _check_committee_keys(s: Scenario) -> Iterator[Problem]:
+    known = set(s.committees)
+    named = [
+        ("budget.committees", set(s.budget.committees)),
+        ("rules.committee_frames.frames", set(s.rules.committee_frames.frames)),
+        ("levers.savings_weights", set(s.levers.savings_weights)),
+        (
+            "rules.savings_capacity.per_committee_pct",
+            set(s.rules.savings_capacity.per_committee_pct),
+        ),
+    ]
+    for path, keys in named:
+        for unknown in sorted(keys - known):
+            yield f"{path}.{unknown}", f"unknown committee (known: {', '.join(known)})"
+    for missing in [c for c in s.committees if c not in s.budget.committees]:
+        yield "budget.committees", f"no row for committee {missing}"
+    for key in ("depreciation_committee", "fou_committee"):
+        value = getattr(s.assumptions, key)
+        if value not in known:
+            yield f"assumptions.{key}", f"unknown committee {value!r}"
+    total_costs = sum(-row.costs for row in s.budget.committees.values())
+    if total_costs <= 0:
+        yield "budget.committees", "committee costs must not all be zero"
+
+
+def _check_restoration(s: Scenario) -> Iterator[Problem]:
+    rule = s.rules.restoration
+    first, last = s.horizon.first_year, s.horizon.last_year
+    if not first <= rule.target_year <= last:
+        yield (
+            "rules.restoration.target_year",
+            f"must lie within the horizon {first}-{last}",
+        )
+    for index, vintage in enumerate(rule.vintages):
+        if vintage.year >= first:
+            yield (
+                f"rules.restoration.vintages.{index}.year",
+                f"a vintage must be a year before the horizon ({first})",
+            )
+        if not first <= vintage.deadline <= last:
+            yield (
+                f"rules.restoration.vintages.{index}.deadline",
+                f"must lie within the horizon {first}-{last}",
+            )

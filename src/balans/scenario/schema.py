@@ -1,0 +1,338 @@
+"""Pydantic models of a scenario: the region model merged with a scenario file.
+
+Amounts are Mkr with the signs of the published tables (costs negative), FoU
+is in tkr as in the FoU bilaga, rates are in percent. Year-keyed values are
+`{year: value}` mappings and must cover every year of the horizon.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Annotated, Literal
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    model_validator,
+)
+
+OBJECTIVES = ("min-savings", "closest-to-decided", "max-margin")
+
+
+def _finite(value: float) -> float:
+    if not math.isfinite(value):
+        raise ValueError("must be a finite number")
+    return value
+
+
+def _non_negative(value: float) -> float:
+    if value < 0:
+        raise ValueError("must be >= 0 (an amount that cannot be negative)")
+    return value
+
+
+def _non_positive(value: float) -> float:
+    if value > 0:
+        raise ValueError("must be <= 0 (costs are negative, as in the tables)")
+    return value
+
+
+def _in_range(low: float, high: float):
+    def check(value: float) -> float:
+        if not low <= value <= high:
+            raise ValueError(f"must lie between {low:g} and {high:g}")
+        return value
+
+    return check
+
+
+Amount = Annotated[float, AfterValidator(_finite)]
+NonNegative = Annotated[Amount, AfterValidator(_non_negative)]
+NonPositive = Annotated[Amount, AfterValidator(_non_positive)]
+Percent = Annotated[Amount, AfterValidator(_in_range(-100.0, 100.0))]
+Year = Annotated[int, Field(ge=1900, le=2200)]
+
+Series = dict[Year, Amount]
+NonNegativeSeries = dict[Year, NonNegative]
+NonPositiveSeries = dict[Year, NonPositive]
+PercentSeries = dict[Year, Percent]
+
+
+class Strict(BaseModel):
+    """Base for every section: unknown keys are errors, values are frozen."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Horizon(Strict):
+    """The planning years: the budget year and the plan years after it."""
+
+    first_year: Year = Field(description="First year of the plan (budgetår).")
+    last_year: Year = Field(description="Last year of the plan (planår).")
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Horizon:
+        if self.last_year < self.first_year:
+            raise ValueError("last_year must not be before first_year")
+        if self.last_year - self.first_year > 50:
+            raise ValueError("a horizon of more than 50 years is not supported")
+        return self
+
+    @property
+    def years(self) -> list[int]:
+        """Every year of the horizon, in order."""
+        return list(range(self.first_year, self.last_year + 1))
+
+
+class Committee(Strict):
+    """A committee (nämnd) of the region model."""
+
+    sv_name: str = Field(description="Swedish name, as in the budget document.")
+    en_name: str = Field(description="English name for --lang en.")
+
+
+class CommitteeBudget(Strict):
+    """One row of the committee table (Tabell 11/12) for the frame year."""
+
+    costs: NonPositive = Field(description="Gross costs incl. depreciation (Mkr).")
+    revenue: NonNegative = Field(
+        description="Operating revenue incl. targeted grants (Mkr)."
+    )
+    targeted_grants: NonNegative = Field(
+        0.0, description="Part of revenue that is targeted state grants (Tabell 10)."
+    )
+    taxes_and_general_grants: NonNegative = Field(
+        0.0, description="Financing carried by the committee (RS only)."
+    )
+
+
+class Opening(Strict):
+    """The balance sheet at the end of the year before the horizon (Tabell 5)."""
+
+    year: Year
+    intangible_assets: NonNegative
+    land_buildings: NonNegative
+    machinery_equipment: NonNegative
+    financial_fixed_assets: NonNegative
+    long_term_receivables: NonNegative
+    inventories: NonNegative
+    short_term_receivables: NonNegative
+    pension_investments: NonNegative = Field(
+        description="Kortfristiga placeringar (pensionsplaceringar)."
+    )
+    cash: Amount
+    equity: Amount
+    pension_provisions: NonNegative = Field(
+        description="Pension provisions incl. special payroll tax."
+    )
+    other_provisions: NonNegative
+    long_term_liabilities: NonNegative
+    short_term_liabilities: NonNegative
+    loans: NonNegative = Field(
+        description="Interest-bearing long-term loans within long_term_liabilities."
+    )
+    operating_costs: NonPositive = Field(
+        description="Operating costs of the opening year (cost-pressure base)."
+    )
+    depreciation: NonPositive
+    net_operating_costs: NonPositive
+    fou_tkr: NonNegative = Field(description="FoU-medel in the opening year (tkr).")
+
+    @model_validator(mode="after")
+    def _loans_within_liabilities(self) -> Opening:
+        if self.loans > self.long_term_liabilities + 1e-9:
+            raise ValueError(
+                "loans must not exceed long_term_liabilities "
+                f"({self.loans:g} > {self.long_term_liabilities:g})"
+            )
+        return self
+
+
+class Basis(Strict):
+    """The forecasts the decided figures rest on (so levers can be derived)."""
+
+    lpik_pct: PercentSeries
+    volume_growth_pct: PercentSeries
+    tax_base_growth_pct: PercentSeries
+    interest_rate_pct: PercentSeries
+    fou_tkr: NonNegativeSeries = Field(
+        description="FoU level inside the published operating costs (tkr)."
+    )
+
+
+class Budget(Strict):
+    """The decided budget: published lines and decided amounts."""
+
+    operating_revenue: NonNegativeSeries
+    targeted_grants: NonNegativeSeries
+    operating_costs: NonPositiveSeries
+    depreciation: NonPositiveSeries
+    tax_revenue: NonNegativeSeries
+    general_grants: NonNegativeSeries
+    pharma_grant: NonNegativeSeries
+    financial_income: NonNegativeSeries
+    financial_costs: NonPositiveSeries
+    pension_liability_increase: Series
+    net_investments: NonNegativeSeries
+    pension_portfolio_purchases: NonNegativeSeries
+    new_long_term_debt: NonNegativeSeries
+    debt_repayment: NonNegativeSeries
+    land_buildings: NonNegativeSeries
+    intangible_assets: NonNegativeSeries
+    financial_fixed_assets: NonNegativeSeries
+    fou_tkr: NonNegativeSeries
+    additional_investments: NonNegativeSeries = Field(
+        default_factory=dict,
+        description="Investments on top of the frame (e.g. Getingen 11), Mkr.",
+    )
+    committees: dict[str, CommitteeBudget]
+    basis: Basis
+
+
+class Assumptions(Strict):
+    """Forecasts and readings for the plan; what-ifs change these."""
+
+    lpik_pct: PercentSeries
+    volume_growth_pct: PercentSeries
+    tax_base_growth_pct: PercentSeries
+    interest_rate_pct: PercentSeries
+    depreciation_committee: str
+    fou_committee: str = Field(description="The committee whose frame pays FoU.")
+    pension_payroll_tax_pct: Percent
+    additional_investment_life_years: Annotated[float, Field(gt=0, le=100)]
+    fou_heroma_factor: Annotated[float, Field(gt=0, le=1)] = Field(
+        description="Share of the pre-2021 purchasing power one FoU krona has now."
+    )
+
+
+class Rule(Strict):
+    """Common switches of a rule (målvärde)."""
+
+    enabled: bool = True
+    penalty: Annotated[float, Field(gt=0, le=1e6)] = Field(
+        1000.0, description="Elastic penalty per Mkr of slack in the diagnosis."
+    )
+
+
+class FramesRule(Rule):
+    """Nämnd ramar: each committee's net cost within its frame."""
+
+    frames: dict[str, NonNegativeSeries] = Field(
+        description="Net frame (Mkr, positive = net cost allowed) per committee."
+    )
+
+
+class ResultRule(Rule):
+    """Årets resultat at least a minimum in every year."""
+
+    minimum: Series
+
+
+class Vintage(Strict):
+    """One year's unrestored negative balanskravsresultat."""
+
+    year: Year
+    amount: NonNegative = Field(description="Mkr still to restore (positive).")
+    deadline: Year = Field(description="Last year whose result may restore it.")
+
+
+class RestorationRule(Rule):
+    """Återställande: accumulated deficits restored by the target year."""
+
+    target_year: Year
+    vintages: list[Vintage]
+    enforce_vintage_deadlines: bool = True
+    printed_prior_result: Amount | None = Field(
+        None, description="The prior-year result as Tabell 3 prints it (finding 1)."
+    )
+
+
+class DebtRatioRule(Rule):
+    """Skuldsättningstak: interest-bearing debt / financing below a ceiling."""
+
+    limit_pct: PercentSeries
+    numerator: Literal["loans", "long_term_liabilities"] = "loans"
+    include_pharma_grant: bool = True
+
+
+class LoanCeilingRule(Rule):
+    """Lånetak: long-term loans at most the decided ceiling (Mkr)."""
+
+    limit: NonNegativeSeries
+
+
+class LiquidityRule(Rule):
+    """Likviditetsgolv: cash at year end at least the floor (Mkr)."""
+
+    floor: Series
+
+
+class SavingsCapacityRule(Rule):
+    """New savings per committee and year at most a share of its costs."""
+
+    max_pct: Annotated[float, Field(ge=0, le=100)]
+    per_committee_pct: dict[str, Annotated[float, Field(ge=0, le=100)]] = Field(
+        default_factory=dict
+    )
+
+
+class KeyFigures(Strict):
+    """Reported key figures (not constraints): targets from Tabell 1."""
+
+    net_cost_growth_pct: PercentSeries = Field(default_factory=dict)
+    gross_cost_growth_pct: PercentSeries = Field(default_factory=dict)
+
+
+class Rules(Strict):
+    """Every målvärde of the plan; each can be switched off."""
+
+    committee_frames: FramesRule
+    result_non_negative: ResultRule
+    restoration: RestorationRule
+    debt_ratio: DebtRatioRule
+    loan_ceiling: LoanCeilingRule
+    liquidity_floor: LiquidityRule
+    savings_capacity: SavingsCapacityRule
+    key_figures: KeyFigures = Field(default_factory=KeyFigures)
+
+
+class Levers(Strict):
+    """How free the optimiser is."""
+
+    savings_weights: dict[str, Annotated[float, Field(gt=0, le=1e3)]] = Field(
+        default_factory=dict, description="Weight per committee (default 1)."
+    )
+    max_new_borrowing: NonNegative = Field(
+        1000.0, description="Upper bound on new long-term loans per year (Mkr)."
+    )
+    max_total_savings: NonNegativeSeries = Field(
+        default_factory=dict,
+        description="max-margin only: cap on total new savings per year (Mkr); "
+        "default the savings implied by the decided plan.",
+    )
+
+
+class Scenario(Strict):
+    """A fully merged, validated scenario."""
+
+    region: str
+    name: str
+    title: str = ""
+    description: str = ""
+    horizon: Horizon
+    committees: dict[str, Committee]
+    opening: Opening
+    budget: Budget
+    assumptions: Assumptions
+    rules: Rules
+    levers: Levers = Field(default_factory=Levers)
+    objective: Literal["min-savings", "closest-to-decided", "max-margin"] = (
+        "min-savings"
+    )
+
+    @property
+    def years(self) -> list[int]:
+        """The horizon's years."""
+        return self.horizon.years
