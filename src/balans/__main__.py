@@ -1,0 +1,5 @@
+"""`python -m balans` runs the CLI."""
+
+from balans.cli import main
+
+main()
