@@ -248,21 +248,21 @@ def define_distance_to_decided(m: pyo.ConcreteModel, data: ModelData) -> None:
 
 
 def define_margin_objective(m: pyo.ConcreteModel, data: ModelData, s: Scenario) -> None:
-    """Largest common margin (Mkr) on every financial rule, savings capped.
+    """Largest common margin (Mkr, >= 0) on every financial rule, savings capped.
 
-    New savings per year are capped at `levers.max_total_savings`, by default
-    the savings the decided plan implies, so the question is: with the
-    decided effort, how far from every limit can the plan stay?
+    The new savings of the whole horizon are capped at `levers.max_total_savings`,
+    by default what the decided plan implies: with the decided effort, timed
+    and spread as well as possible, how far from every limit can the plan stay?
     """
-    caps = dict(s.levers.max_total_savings)
-    for y in data.years:
-        caps.setdefault(y, max(0.0, sum(data.decided.savings[y, c] for c in data.committees)))
-    m.total_savings_cap = pyo.Param(m.years, initialize=caps, mutable=True)
+    cap = s.levers.max_total_savings
+    if cap is None:
+        cap = max(0.0, sum(data.decided.savings.values()))
+    m.total_savings_cap = pyo.Param(initialize=cap, mutable=True)
     m.savings_budget = pyo.Constraint(
-        m.years,
-        rule=lambda m, y: sum(m.savings[y, c] for c in m.committees)
-        <= m.total_savings_cap[y],
+        expr=sum(m.savings[y, c] for y in m.years for c in m.committees)
+        <= m.total_savings_cap
     )
+    m.margin.setlb(0.0)
     for spec in RULES:
         if spec.in_max_margin and spec.enabled(s):
             getattr(m, f"{spec.key}_margin_weight").set_value(1.0)

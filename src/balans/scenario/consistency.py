@@ -78,7 +78,6 @@ def _partial_series(s: Scenario) -> Iterator[tuple[str, dict[int, float]]]:
         "rules.key_figures.gross_cost_growth_pct",
         rules.key_figures.gross_cost_growth_pct,
     )
-    yield "levers.max_total_savings", s.levers.max_total_savings
 
 
 def _check_partial_series(s: Scenario) -> Iterator[Problem]:

@@ -307,10 +307,10 @@ class Levers(Strict):
     max_new_borrowing: NonNegative = Field(
         1000.0, description="Upper bound on new long-term loans per year (Mkr)."
     )
-    max_total_savings: NonNegativeSeries = Field(
-        default_factory=dict,
-        description="max-margin only: cap on total new savings per year (Mkr); "
-        "default the savings implied by the decided plan.",
+    max_total_savings: NonNegative | None = Field(
+        None,
+        description="max-margin only: cap on the new savings of the whole horizon "
+        "(Mkr); default the savings the decided plan implies.",
     )
 
 

@@ -1,0 +1,23 @@
+"""Shared fixtures: the decided scenario evaluated and solved once per session."""
+
+from __future__ import annotations
+
+import pytest
+
+from balans.plan import evaluate, optimise
+from balans.testing import make_scenario
+
+
+@pytest.fixture(scope="session")
+def decided_scenario():
+    return make_scenario()
+
+
+@pytest.fixture(scope="session")
+def decided_plan(decided_scenario):
+    return evaluate(decided_scenario)
+
+
+@pytest.fixture(scope="session")
+def optimal_plan(decided_scenario):
+    return optimise(decided_scenario)

@@ -1,0 +1,154 @@
+"""The CLI's normal paths, in-process (CliRunner) and through a real subprocess."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+from click.testing import CliRunner
+
+from balans.cli import main
+from balans.testing import DECIDED, REPO_ROOT, SCENARIOS
+
+STRICT = SCENARIOS / "whatif-strict-loans.yaml"
+JSON_FIELDS = {
+    "scenario", "mode", "status", "objective", "years", "statements", "committees",
+    "fou_tkr", "restoration", "targets", "findings",
+}
+COMMITTEES = {"RF", "RS", "HSN", "RUN", "KTN", "REV", "PN"}
+
+
+def run(*args):
+    return CliRunner().invoke(main, [str(a) for a in args], catch_exceptions=False)
+
+
+def run_process(*args, cwd=REPO_ROOT):
+    return subprocess.run(
+        [sys.executable, "-m", "balans", *map(str, args)],
+        capture_output=True, text=True, cwd=cwd, timeout=120,
+    )
+
+
+def test_evaluate_prints_swedish_statements_and_targets():
+    result = run("evaluate", DECIDED)
+    assert result.exit_code == 0, result.output
+    for heading in ("Resultatbudget", "Balansbudget", "Finansieringsbudget", "Målvärden",
+                    "Fynd i underlaget", "Återställande av underskott"):
+        assert heading in result.output
+    assert "EJ uppfyllt" in result.output  # likviditetsgolv 2026 (63 < 200)
+
+
+def test_english_labels_on_request():
+    result = run("evaluate", DECIDED, "--lang", "en")
+    assert result.exit_code == 0
+    assert "Income statement" in result.output and "NOT met" in result.output
+    assert "Resultatbudget" not in result.output
+
+
+def test_solve_json_contract(tmp_path):
+    out = tmp_path / "out.json"
+    result = run("solve", SCENARIOS / "whatif-skr-tax-base.yaml", "--format", "json", "--output", out)
+    assert result.exit_code == 0, result.output
+    assert result.output == ""
+    doc = json.loads(out.read_text())
+    assert JSON_FIELDS <= set(doc)
+    assert doc["mode"] == "optimal" and doc["status"] == "optimal"
+    assert doc["years"] == [2026, 2027, 2028, 2029, 2030]
+    assert set(doc["statements"]) == {"income", "balance", "cash_flow"}
+    assert set(doc["statements"]["income"]["result"]) == {"2026", "2027", "2028", "2029", "2030"}
+    assert "cash" in doc["statements"]["balance"]
+    assert "new_long_term_debt" in doc["statements"]["cash_flow"]
+    assert set(doc["committees"]) == COMMITTEES
+    assert {"net_frame", "savings"} <= set(doc["committees"]["HSN"])
+    assert set(doc["restoration"]) == {"opening", "result", "closing"}
+    row = doc["targets"][0]
+    assert {"id", "year", "value", "limit", "met", "margin"} <= set(row)
+    assert isinstance(doc["findings"], list) and doc["findings"]
+
+
+def test_set_override_changes_the_plan_and_is_recorded():
+    base = json.loads(run("solve", DECIDED, "--format", "json").output)
+    result = run("solve", DECIDED, "--set", "assumptions.interest_rate_pct.2027=4.5",
+                 "--format", "json")
+    doc = json.loads(result.output)
+    assert doc["applied_overrides"] == ["--set assumptions.interest_rate_pct.2027: 3.0 -> 4.5"]
+    assert doc["statements"]["income"]["loan_interest"]["2027"] > (
+        base["statements"]["income"]["loan_interest"]["2027"]
+    )
+
+
+def test_compare_shows_both_plans_and_differences():
+    result = run("compare", DECIDED)
+    assert result.exit_code == 0
+    assert "Beslutad plan" in result.output and "Optimal plan" in result.output
+    assert "Skillnad" in result.output
+    doc = json.loads(run("compare", DECIDED, "--format", "json").output)
+    assert doc["decided"]["mode"] == "decided" and doc["optimal"]["mode"] == "optimal"
+    saving = doc["differences"]["savings"]["HSN"]["2026"]
+    assert saving == pytest.approx(
+        doc["optimal"]["committees"]["HSN"]["savings"]["2026"]
+        - doc["decided"]["committees"]["HSN"]["savings"]["2026"], abs=1e-5)
+
+
+def test_csv_is_tidy():
+    lines = run("evaluate", DECIDED, "--format", "csv").output.splitlines()
+    assert lines[0] == "scenario,mode,table,quantity,committee,year,value,unit"
+    assert "rjh-2026-decided,decided,income,result,,2027,260.1,Mkr" in lines
+
+
+def test_markdown_report(tmp_path):
+    out = tmp_path / "report.md"
+    assert run("solve", DECIDED, "--format", "md", "-o", out).exit_code == 0
+    text = out.read_text()
+    assert text.startswith("# balans: rjh-2026-decided")
+    assert "| Årets resultat |" in text
+
+
+def test_schema_is_json_schema():
+    doc = json.loads(run("schema").output)
+    assert doc["type"] == "object"
+    assert "budget" in doc["properties"] and "rules" in doc["properties"]
+    assert doc["additionalProperties"] is False
+
+
+def test_infeasible_solve_exits_2_with_the_conflict():
+    result = CliRunner().invoke(main, ["solve", str(STRICT)])
+    assert result.exit_code == 2
+    assert "Varför ingen plan håller alla regler" in result.output
+    assert "Likviditetsgolv" in result.output
+
+
+def test_output_to_missing_folder_is_a_clean_error(tmp_path):
+    result = CliRunner().invoke(main, ["evaluate", str(DECIDED), "-o", str(tmp_path / "no" / "x.json")])
+    assert result.exit_code == 1
+    assert "does not exist" in result.output
+
+
+# Real subprocesses: what a user or a sweep script sees.
+
+
+def test_subprocess_solve_json_to_stdout():
+    proc = run_process("solve", "scenarios/rjh-2026-decided.yaml", "--format", "json")
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stderr == ""
+    doc = json.loads(proc.stdout)
+    assert doc["status"] == "optimal" and doc["objective"] > 0
+
+
+def test_subprocess_infeasible_exit_code_and_one_line_on_stderr():
+    proc = run_process("solve", "scenarios/whatif-strict-loans.yaml", "--format", "json")
+    assert proc.returncode == 2
+    assert len(proc.stderr.strip().splitlines()) == 1
+    assert "Likviditetsgolv" in proc.stderr and "Traceback" not in proc.stderr
+    doc = json.loads(proc.stdout)  # the report is still written
+    assert doc["status"] == "infeasible"
+    assert doc["diagnosis"]["relaxations"][0]["rule"] == "liquidity_floor"
+
+
+def test_subprocess_write_model(tmp_path):
+    path = tmp_path / "model.mps"
+    proc = run_process("solve", DECIDED, "--write-model", path, "--format", "json")
+    assert proc.returncode == 0, proc.stderr
+    assert path.read_text().startswith("* Source:")

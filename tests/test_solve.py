@@ -1,0 +1,135 @@
+"""Solving: the written model, shadow prices, objectives, verification, diagnosis."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import highspy
+import pyomo.environ as pyo
+import pytest
+
+from balans.errors import VerificationError
+from balans.model.build import build_model
+from balans.model.data import build_data
+from balans.plan import optimise
+from balans.solve import solve_model, write_model
+from balans.testing import SCENARIOS, make_scenario
+from balans.verify import verify_plan
+
+
+@pytest.mark.parametrize("suffix", [".mps", ".lp"])
+def test_written_model_solved_independently_gives_the_same_objective(tmp_path, suffix):
+    loaded = make_scenario()
+    data = build_data(loaded.scenario)
+    m = build_model(loaded.scenario, data, "optimal")
+    path = write_model(m, tmp_path / f"model{suffix}")
+    outcome = solve_model(m)
+    highs = highspy.Highs()
+    highs.setOptionValue("output_flag", False)
+    highs.readModel(str(path))
+    highs.run()
+    assert highs.getModelStatus() == highspy.HighsModelStatus.kOptimal
+    assert highs.getInfo().objective_function_value == pytest.approx(outcome.objective, rel=1e-7)
+
+
+@pytest.mark.parametrize(("key", "loosen"), [
+    ("rules.restoration.vintages", None),
+    ("rules.liquidity_floor.floor.2026", -1.0),
+])
+def test_shadow_price_is_the_objective_gained_per_mkr(optimal_plan, key, loosen):
+    """Loosen a binding rule by 1 Mkr: the objective falls by its shadow price."""
+    if loosen is None:  # restoration goal: one Mkr less to restore in 2030
+        row = optimal_plan.target("restoration_goal", 2030)
+        overrides = ("rules.restoration.vintages.2.amount=329.0",)
+    else:
+        row = optimal_plan.target("liquidity_floor", 2026)
+        overrides = (f"{key}={200 + loosen}",)
+    assert row.binding
+    looser = optimise(make_scenario(*_list_override(overrides)))
+    assert optimal_plan.objective - looser.objective == pytest.approx(row.shadow_price, abs=2e-3)
+
+
+def _list_override(overrides):
+    """`vintages.2.amount` is a list item: rewrite the whole list instead."""
+    if "vintages.2.amount" not in overrides[0]:
+        return overrides
+    return ("rules.restoration.vintages=[{year: 2023, amount: 464.0, deadline: 2027}, "
+            "{year: 2024, amount: 211.0, deadline: 2030}, {year: 2025, amount: 329.0, deadline: 2030}]",)
+
+
+@pytest.mark.parametrize("objective", ["min-savings", "closest-to-decided", "max-margin"])
+def test_every_objective_gives_a_verified_plan(decided_scenario, objective):
+    plan = optimise(decided_scenario, objective)
+    assert plan.status == "optimal"
+    assert plan.objective_name == objective
+    assert not plan.broken_targets()
+
+
+def test_max_margin_keeps_the_decided_savings_effort(decided_scenario):
+    plan = optimise(decided_scenario, "max-margin")
+    optimal = sum(sum(c["savings"].values()) for c in plan.committees.values())
+    decided = sum(sum(c["decided_savings"].values()) for c in plan.committees.values())
+    assert optimal <= decided + 1e-6
+    assert plan.objective > 0
+    # every financial rule holds with at least the reported margin
+    for rule in ("liquidity_floor", "loan_ceiling", "result_non_negative", "restoration_goal"):
+        assert all(r.margin >= plan.objective - 1e-6 for r in plan.targets if r.id == rule)
+
+
+def test_closest_to_decided_is_zero_when_the_decided_plan_keeps_every_rule():
+    loaded = make_scenario(
+        "rules.liquidity_floor.enabled=false", "rules.restoration.enforce_vintage_deadlines=false"
+    )
+    plan = optimise(loaded, "closest-to-decided")
+    assert plan.objective == pytest.approx(0.0, abs=1e-6)
+
+
+def test_verification_refuses_a_tampered_plan(optimal_plan, decided_scenario):
+    tampered = dataclasses.replace(optimal_plan, income={
+        **optimal_plan.income, "result": {**optimal_plan.income["result"], 2027: 999.0}
+    })
+    with pytest.raises(VerificationError, match="result 2027"):
+        verify_plan(tampered, decided_scenario.scenario)
+
+
+def test_verification_refuses_an_optimal_plan_that_breaks_a_rule(optimal_plan, decided_scenario):
+    rows = [dataclasses.replace(r) for r in optimal_plan.targets]
+    row = next(r for r in rows if r.id == "liquidity_floor")
+    row.met = False
+    with pytest.raises(VerificationError, match="enforced but not met"):
+        verify_plan(dataclasses.replace(optimal_plan, targets=rows), decided_scenario.scenario)
+
+
+def test_strict_loans_diagnosis_names_the_conflict():
+    plan = optimise(make_scenario(base=SCENARIOS / "whatif-strict-loans.yaml"))
+    assert plan.status == "infeasible"
+    relax = plan.diagnosis["relaxations"]
+    assert [(r["rule"], r["year"]) for r in relax] == [("liquidity_floor", 2026)]
+    # 741.5 Mkr of loans leave 8.5 Mkr of room under the 750 ceiling.
+    assert relax[0]["amount_mkr"] == pytest.approx(103.55, abs=0.05)
+    pressing = {(r["rule"], r["year"]) for r in plan.diagnosis["pressing"]}
+    assert ("loan_ceiling", 2026) in pressing and ("savings_capacity", 2026) in pressing
+    assert plan.diagnosis["alone"][0] == {
+        "rule": "liquidity_floor", "possible": True,
+        "amount_mkr": pytest.approx(103.55, abs=0.05), "by_year": {2026: pytest.approx(103.55, abs=0.05)},
+    }
+
+
+def test_tiny_infeasible_fixture_relaxes_the_only_rule_that_can_give():
+    """A result of at least 2 000 Mkr in 2026 cannot be met; it alone must give."""
+    plan = optimise(make_scenario("rules.result_non_negative.minimum.2026=2000"))
+    assert plan.status == "infeasible"
+    rules = {r["rule"] for r in plan.diagnosis["relaxations"]}
+    assert rules <= {"result_non_negative", "savings_capacity", "committee_frames"}
+    assert any(a["possible"] for a in plan.diagnosis["alone"])
+
+
+def test_interest_rate_reaches_the_result(decided_scenario):
+    """Interest +1 pp on the decided loans lowers the decided result by 1 % of them."""
+    from balans.plan import evaluate
+
+    base = evaluate(decided_scenario)
+    higher = evaluate(make_scenario(base=SCENARIOS / "whatif-interest-plus-1pp.yaml"))
+    # 2026: average loan balance (600 + 750) / 2 = 675 Mkr -> 6.75 Mkr more interest.
+    assert base.income["result"][2026] - higher.income["result"][2026] == pytest.approx(6.75)
+    assert pyo.value(1) == 1
