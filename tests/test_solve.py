@@ -133,3 +133,23 @@ def test_interest_rate_reaches_the_result(decided_scenario):
     # 2026: average loan balance (600 + 750) / 2 = 675 Mkr -> 6.75 Mkr more interest.
     assert base.income["result"][2026] - higher.income["result"][2026] == pytest.approx(6.75)
     assert pyo.value(1) == 1
+
+
+def test_updating_a_parameter_and_resolving_equals_a_rebuild():
+    """Variants change numbers, not structure: a persistent re-solve must agree."""
+    from pyomo.contrib.solver.common.factory import SolverFactory
+
+    loaded = make_scenario()
+    m = build_model(loaded.scenario, build_data(loaded.scenario), "optimal")
+    solver = SolverFactory("highs")
+    solver.solve(m)
+    for y in m.years:
+        m.interest_rate[y].set_value(0.05)
+    m.liquidity_floor_limit[2027].set_value(250.0)
+    updated = solver.solve(m).incumbent_objective
+    variant = make_scenario(
+        *(f"assumptions.interest_rate_pct.{y}=5.0" for y in range(2026, 2031)),
+        "rules.liquidity_floor.floor.2027=250",
+    )
+    rebuilt = solve_model(build_model(variant.scenario, build_data(variant.scenario), "optimal"))
+    assert updated == pytest.approx(rebuilt.objective, rel=1e-9)

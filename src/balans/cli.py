@@ -14,7 +14,7 @@ from balans import __version__
 from balans.errors import BalansError
 from balans.plan import compare, evaluate, optimise
 from balans.reports.labels import TARGETS, label, number, word
-from balans.reports.data import comparison_to_dict, plan_to_dict, plan_to_rows
+from balans.reports.data import comparison_to_dict, plan_to_dict, plan_to_frame
 from balans.reports.markdown import render_markdown
 from balans.reports.output import emit, to_csv, to_json
 from balans.reports.sections import comparison_sections, plan_sections
@@ -149,7 +149,7 @@ def _render_plan(
     if output_format == "json":
         return to_json(plan_to_dict(result))
     if output_format == "csv":
-        return to_csv(plan_to_rows(result))
+        return to_csv([plan_to_frame(result)])
     sections = plan_sections(result, lang, _names(s, lang))
     if output_format == "md":
         return render_markdown(sections, f"balans: {result.scenario}")
@@ -162,7 +162,7 @@ def _render_comparison(
     if output_format == "json":
         return to_json(comparison_to_dict(c))
     if output_format == "csv":
-        return to_csv(plan_to_rows(c.decided) + plan_to_rows(c.optimal))
+        return to_csv([plan_to_frame(c.decided), plan_to_frame(c.optimal)])
     sections = comparison_sections(c, lang, _names(s, lang))
     if output_format == "md":
         return render_markdown(sections, f"balans compare: {c.decided.scenario}")

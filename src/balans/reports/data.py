@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import asdict
 from typing import Any
 
+import pandas as pd
+
 from balans.results import Comparison, PlanResult
 
 SCHEMA_VERSION = 1
@@ -86,6 +88,11 @@ def comparison_to_dict(c: Comparison) -> dict[str, Any]:
 
 
 CSV_COLUMNS = ("scenario", "mode", "table", "quantity", "committee", "year", "value", "unit")
+
+
+def plan_to_frame(r: PlanResult) -> pd.DataFrame:
+    """The plan as one tidy table (CSV_COLUMNS), for CSV and for analysis."""
+    return pd.DataFrame(plan_to_rows(r), columns=list(CSV_COLUMNS))
 
 
 def plan_to_rows(r: PlanResult) -> list[tuple]:

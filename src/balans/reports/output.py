@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import os
 import sys
@@ -11,8 +9,9 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
+
 from balans.errors import BalansError
-from balans.reports.data import CSV_COLUMNS
 
 
 def to_json(document: Any) -> str:
@@ -20,13 +19,9 @@ def to_json(document: Any) -> str:
     return json.dumps(document, ensure_ascii=False, indent=2, allow_nan=False) + "\n"
 
 
-def to_csv(rows: list[tuple]) -> str:
-    """CSV text with the tidy header."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(CSV_COLUMNS)
-    writer.writerows(rows)
-    return buffer.getvalue()
+def to_csv(frames: list[pd.DataFrame]) -> str:
+    """CSV text of tidy frames, one header."""
+    return pd.concat(frames, ignore_index=True).to_csv(index=False, lineterminator="\n")
 
 
 def emit(text: str, output: str | None) -> None:

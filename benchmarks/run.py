@@ -1,0 +1,99 @@
+"""On-demand benchmark: build vs solve, Pyomo solver interfaces, variant re-solves.
+
+Run with `make bench`. Every comparison is measured side by side in this one
+run, interleaved, and reported as a ratio; results go to
+benchmarks/results/latest.json (not committed).
+"""
+
+from __future__ import annotations
+
+import json
+import platform
+import statistics
+import sys
+import time
+from pathlib import Path
+
+import pyomo.environ as pyo
+from pyomo.version import version as pyomo_version
+from pyomo.contrib.solver.common.factory import SolverFactory as NewSolverFactory
+
+from balans.model.build import build_model
+from balans.model.data import build_data
+from balans.testing import make_scenario
+
+ROUNDS = 15
+RESULTS = Path(__file__).parent / "results" / "latest.json"
+
+
+def _timed(function) -> float:
+    started = time.perf_counter()
+    function()
+    return time.perf_counter() - started
+
+
+def _build(scenario, data):
+    return build_model(scenario, data, "optimal")
+
+
+def main() -> None:
+    loaded = make_scenario()
+    scenario, data = loaded.scenario, build_data(loaded.scenario)
+    new = NewSolverFactory("highs")
+    legacy = pyo.SolverFactory("highs")
+    samples: dict[str, list[float]] = {
+        "build_model": [], "solve_contrib_highs": [], "solve_legacy_highs": [],
+        "variant_rebuild_and_solve": [], "variant_update_param_and_resolve": [],
+    }
+    persistent = _build(scenario, data)
+    persistent_solver = NewSolverFactory("highs")
+    persistent_solver.solve(persistent, load_solutions=True)
+    for round_number in range(ROUNDS):
+        samples["build_model"].append(_timed(lambda: _build(scenario, data)))
+        m1, m2 = _build(scenario, data), _build(scenario, data)
+        samples["solve_contrib_highs"].append(_timed(lambda: new.solve(m1)))
+        samples["solve_legacy_highs"].append(_timed(lambda: legacy.solve(m2)))
+        rate = 0.03 + 0.001 * round_number
+        samples["variant_rebuild_and_solve"].append(_timed(lambda: _rebuild_variant(loaded, rate)))
+
+        def update_and_resolve():
+            for y in persistent.years:
+                persistent.interest_rate[y].set_value(rate)
+            persistent_solver.solve(persistent)
+
+        samples["variant_update_param_and_resolve"].append(_timed(update_and_resolve))
+    medians = {key: statistics.median(values) for key, values in samples.items()}
+    ratios = {
+        "legacy_over_contrib_solve": medians["solve_legacy_highs"] / medians["solve_contrib_highs"],
+        "rebuild_over_update_variant": medians["variant_rebuild_and_solve"]
+        / medians["variant_update_param_and_resolve"],
+        "build_over_contrib_solve": medians["build_model"] / medians["solve_contrib_highs"],
+    }
+    report = {
+        "rounds": ROUNDS,
+        "median_seconds": medians,
+        "ratios": ratios,
+        "python": sys.version.split()[0],
+        "machine": platform.machine(),
+        "pyomo": pyomo_version,
+    }
+    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    RESULTS.write_text(json.dumps(report, indent=2) + "\n")
+    for key, value in medians.items():
+        print(f"{key:36s} {1000 * value:9.2f} ms (median of {ROUNDS})")
+    for key, value in ratios.items():
+        print(f"{key:36s} {value:9.2f} x")
+    print(f"written to {RESULTS}")
+
+
+def _rebuild_variant(loaded, rate: float) -> None:
+    from balans.scenario.load import load_scenario
+
+    overrides = tuple(f"assumptions.interest_rate_pct.{y}={100 * rate}" for y in range(2026, 2031))
+    variant = load_scenario(loaded.files[-1], overrides).scenario
+    m = build_model(variant, build_data(variant), "optimal")
+    NewSolverFactory("highs").solve(m)
+
+
+if __name__ == "__main__":
+    main()
