@@ -13,7 +13,7 @@ import click
 from balans import __version__
 from balans.errors import BalansError
 from balans.plan import compare, evaluate, optimise
-from balans.reports.labels import TARGETS, label, number, word
+from balans.reports.labels import TARGETS, label, naming_from, number, word
 from balans.reports.data import comparison_to_dict, plan_to_dict, plan_to_frame
 from balans.reports.markdown import render_markdown
 from balans.reports.output import emit, to_csv, to_json
@@ -139,10 +139,6 @@ def schema() -> None:
     click.echo(json.dumps(document, ensure_ascii=False, indent=2))
 
 
-def _names(s: Scenario, lang: str) -> dict[str, str]:
-    return {key: (c.sv_name if lang == "sv" else c.en_name) for key, c in s.committees.items()}
-
-
 def _render_plan(
     result: PlanResult, s: Scenario, output_format: str, lang: str, output: str | None
 ) -> str:
@@ -150,7 +146,7 @@ def _render_plan(
         return to_json(plan_to_dict(result))
     if output_format == "csv":
         return to_csv([plan_to_frame(result)])
-    sections = plan_sections(result, lang, _names(s, lang))
+    sections = plan_sections(result, lang, naming_from(s))
     if output_format == "md":
         return render_markdown(sections, f"balans: {result.scenario}")
     return render_terminal(sections, colour=output is None and sys.stdout.isatty())
@@ -163,7 +159,7 @@ def _render_comparison(
         return to_json(comparison_to_dict(c))
     if output_format == "csv":
         return to_csv([plan_to_frame(c.decided), plan_to_frame(c.optimal)])
-    sections = comparison_sections(c, lang, _names(s, lang))
+    sections = comparison_sections(c, lang, naming_from(s))
     if output_format == "md":
         return render_markdown(sections, f"balans compare: {c.decided.scenario}")
     return render_terminal(sections, colour=output is None and sys.stdout.isatty())

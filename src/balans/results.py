@@ -11,6 +11,7 @@ from typing import Any
 
 import pyomo.environ as pyo
 
+from balans.lines import BALANCE_LINES, CASH_FLOW_LINES, INCOME_LINES
 from balans.model.data import ModelData
 from balans.model.registry import RULES, RuleSpec
 from balans.scenario.schema import Scenario
@@ -19,28 +20,6 @@ from balans.solve import OPTIMAL, SolveOutcome
 Table = dict[str, dict[int, float]]
 EVALUATED = "evaluated"  # status of a decided plan run through the model
 TOLERANCE = 1e-5  # Mkr; a rule within this of its limit is met and binding
-
-INCOME_LINES = (
-    "operating_revenue", "targeted_grants", "operating_costs", "depreciation",
-    "net_operating_costs", "tax_revenue", "general_grants", "pharma_grant",
-    "operating_result", "financial_income", "financial_costs", "result",
-    "loan_interest",
-)
-BALANCE_LINES = (
-    "intangible_assets", "land_buildings", "machinery_equipment",
-    "financial_fixed_assets", "long_term_receivables", "total_fixed_assets",
-    "inventories", "short_term_receivables", "short_term_investments", "cash",
-    "total_current_assets", "total_assets", "equity_opening", "result",
-    "total_equity", "pension_provision", "pension_payroll_tax", "other_provisions",
-    "total_provisions", "long_term_liabilities", "short_term_liabilities",
-    "total_liabilities", "total_equity_and_liabilities", "loans",
-)
-CASH_FLOW_LINES = (
-    "result", "depreciation", "pension_liability_increase", "internal_funds",
-    "new_long_term_debt", "total_sources", "net_investments",
-    "pension_portfolio_purchases", "debt_repayment", "total_uses", "cash_change",
-)
-
 
 @dataclass
 class TargetRow:

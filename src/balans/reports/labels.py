@@ -1,74 +1,16 @@
-"""Swedish (default) and English labels for every line, rule and heading.
+"""Swedish (default) and English labels for every rule and heading.
 
-Swedish terms follow the budget document and the glossary in docs/glossary.md.
+Line and committee names come from the region model (`Naming`); Swedish terms
+follow the budget document and the glossary in docs/glossary.md.
 """
 
 from __future__ import annotations
 
-LANGS = ("sv", "en")
+from dataclasses import dataclass
 
-LINES: dict[str, tuple[str, str]] = {
-    # Resultatbudget (Tabell 2/4)
-    "operating_revenue": ("Verksamhetens intäkter", "Operating revenue"),
-    "targeted_grants": ("Riktade statsbidrag", "Targeted state grants"),
-    "operating_costs": ("Verksamhetens kostnader", "Operating costs"),
-    "depreciation": ("Avskrivningar", "Depreciation"),
-    "net_operating_costs": ("Verksamhetens nettokostnader", "Net operating costs"),
-    "tax_revenue": ("Skatteintäkter", "Tax revenue"),
-    "general_grants": ("Generella statsbidrag", "General state grants"),
-    "pharma_grant": ("Statsbidrag läkemedel", "Pharmaceutical grant"),
-    "operating_result": ("Verksamhetens resultat", "Operating result"),
-    "financial_income": ("Finansiella intäkter", "Financial income"),
-    "financial_costs": ("Finansiella kostnader", "Financial costs"),
-    "result": ("Årets resultat", "Result for the year"),
-    "loan_interest": ("varav räntor på lån", "of which loan interest"),
-    # Balansbudget (Tabell 5)
-    "intangible_assets": ("Immateriella tillgångar", "Intangible assets"),
-    "land_buildings": ("Mark och byggnader", "Land and buildings"),
-    "machinery_equipment": ("Maskiner och inventarier", "Machinery and equipment"),
-    "financial_fixed_assets": ("Finansiella anläggningstillgångar", "Financial fixed assets"),
-    "long_term_receivables": ("Långfristiga fordringar", "Long-term receivables"),
-    "total_fixed_assets": ("Summa anläggningstillgångar", "Total fixed assets"),
-    "inventories": ("Förråd", "Inventories"),
-    "short_term_receivables": ("Kortfristiga fordringar", "Short-term receivables"),
-    "short_term_investments": (
-        "Kortfristiga placeringar (pension)", "Short-term investments (pension)"
-    ),
-    "cash": ("Kassa och bank", "Cash"),
-    "total_current_assets": ("Summa omsättningstillgångar", "Total current assets"),
-    "total_assets": ("SUMMA TILLGÅNGAR", "TOTAL ASSETS"),
-    "equity_opening": ("Eget kapital (ingående)", "Equity (opening)"),
-    "total_equity": ("Summa eget kapital", "Total equity"),
-    "pension_provision": ("Avsättning pensioner", "Pension provisions"),
-    "pension_payroll_tax": ("Särskild löneskatt", "Special payroll tax"),
-    "other_provisions": ("Övriga avsättningar", "Other provisions"),
-    "total_provisions": ("Summa avsättningar", "Total provisions"),
-    "long_term_liabilities": ("Långfristiga skulder", "Long-term liabilities"),
-    "short_term_liabilities": ("Kortfristiga skulder", "Short-term liabilities"),
-    "total_liabilities": ("Summa skulder", "Total liabilities"),
-    "total_equity_and_liabilities": (
-        "SUMMA EGET KAPITAL, AVSÄTTNINGAR OCH SKULDER",
-        "TOTAL EQUITY, PROVISIONS AND LIABILITIES",
-    ),
-    "loans": ("varav lån", "of which loans"),
-    # Finansieringsbudget (Tabell 6)
-    "pension_liability_increase": (
-        "Ökning pensionsskuld", "Increase in pension liability"
-    ),
-    "internal_funds": ("Summa internt tillförda medel", "Internally generated funds"),
-    "new_long_term_debt": ("Ökning av långfristiga skulder", "New long-term debt"),
-    "total_sources": ("Summa tillförda medel", "Total sources"),
-    "net_investments": ("Nettoinvesteringar", "Net investments"),
-    "pension_portfolio_purchases": (
-        "Köp till pensionsportföljen", "Pension portfolio purchases"
-    ),
-    "debt_repayment": ("Minskning av långfristiga skulder", "Debt repayment"),
-    "total_uses": ("Summa använda medel", "Total uses"),
-    "cash_change": ("Förändring likvida medel", "Change in cash"),
-    # Återställande (Tabell 3)
-    "opening": ("IB ej återställda underskott", "Opening unrestored deficit"),
-    "closing": ("UB ej återställda underskott", "Closing unrestored deficit"),
-}
+from balans.scenario.schema import Scenario
+
+LANGS = ("sv", "en")
 
 TARGETS: dict[str, tuple[str, str]] = {
     "committee_frames": ("Nämnd ram", "Committee frame"),
@@ -168,3 +110,36 @@ def number(value: float | None, lang: str, decimals: int = 1) -> str:
     if lang == "sv":
         text = text.replace(",", " ").replace(".", ",")
     return text
+
+
+@dataclass(frozen=True)
+class Naming:
+    """The region's own names: committees and statement lines, both languages."""
+
+    committees: dict[str, tuple[str, str]]
+    lines: dict[str, dict[str, tuple[str, str]]]
+
+    def committee(self, key: str | None, lang: str) -> str:
+        """A committee's name in `lang` (the key for an unknown one)."""
+        if key is None:
+            return ""
+        return label(self.committees, key, lang)
+
+    def line(self, statement: str, key: str, lang: str) -> str:
+        """A statement line's label in `lang`."""
+        return label(self.lines.get(statement, {}), key, lang)
+
+    def order(self, statement: str) -> list[str]:
+        """The lines of a statement in report order."""
+        return list(self.lines.get(statement, {}))
+
+
+def naming_from(s: Scenario) -> Naming:
+    """The naming a scenario's region model gives."""
+    return Naming(
+        committees={key: (c.sv_name, c.en_name) for key, c in s.committees.items()},
+        lines={
+            statement: {line.id: (line.sv, line.en) for line in lines}
+            for statement, lines in s.statements.items()
+        },
+    )

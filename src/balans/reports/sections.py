@@ -4,15 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from balans.reports.labels import LINES, OBJECTIVES, TARGETS, label, number, word
-from balans.results import (
-    BALANCE_LINES,
-    CASH_FLOW_LINES,
-    INCOME_LINES,
-    Comparison,
-    PlanResult,
-    TargetRow,
-)
+from balans.reports.labels import OBJECTIVES, TARGETS, Naming, label, number, word
+from balans.results import Comparison, PlanResult, TargetRow
 
 # Status keys that renderers may colour.
 MET, NOT_MET, BINDING, REPORTED, OFF = "met", "not_met", "binding", "reported", "off"
@@ -30,20 +23,20 @@ class Section:
     row_status: list[str] = field(default_factory=list)
 
 
-def plan_sections(r: PlanResult, lang: str, names: dict[str, str]) -> list[Section]:
+def plan_sections(r: PlanResult, lang: str, naming: Naming) -> list[Section]:
     """Every section of a single plan's report."""
     sections = [_summary(r, lang)]
     if r.has_plan:
         sections += [
-            _statement(word("income", lang), r.income, INCOME_LINES, r.years, lang),
-            _statement(word("balance", lang), r.balance, BALANCE_LINES, r.years, lang),
-            _statement(word("cash_flow", lang), r.cash_flow, CASH_FLOW_LINES, r.years, lang),
-            _committees(r, lang, names),
-            _statement(word("restoration", lang), r.restoration, ("opening", "result", "closing"), r.years, lang, 0),
-            _targets(r, lang),
+            _statement("income", r.income, naming, r.years, lang),
+            _statement("balance", r.balance, naming, r.years, lang),
+            _statement("cash_flow", r.cash_flow, naming, r.years, lang),
+            _committees(r, lang, naming),
+            _statement("restoration", r.restoration, naming, r.years, lang, decimals=0),
+            _targets(r, lang, naming),
         ]
     if r.diagnosis:
-        sections.append(diagnosis_section(r, lang, names))
+        sections.append(diagnosis_section(r, lang, naming))
     if r.findings:
         sections.append(Section(word("findings", lang), notes=list(r.findings)))
     if r.applied_overrides:
@@ -70,26 +63,29 @@ def _summary(r: PlanResult, lang: str) -> Section:
 
 
 def _statement(
-    title: str,
+    statement: str,
     table: dict[str, dict[int, float]],
-    lines: tuple[str, ...],
+    naming: Naming,
     years: list[int],
     lang: str,
     decimals: int = 1,
 ) -> Section:
     rows = [
-        [label(LINES, line, lang), *(number(table[line][y], lang, decimals) for y in years)]
-        for line in lines
+        [
+            naming.line(statement, line, lang),
+            *(number(table[line][y], lang, decimals) for y in years),
+        ]
+        for line in naming.order(statement)
     ]
-    return Section(title, [word("line", lang), *map(str, years)], rows)
+    return Section(word(statement, lang), [word("line", lang), *map(str, years)], rows)
 
 
-def _committees(r: PlanResult, lang: str, names: dict[str, str]) -> Section:
+def _committees(r: PlanResult, lang: str, naming: Naming) -> Section:
     rows = []
     for committee, values in r.committees.items():
         for measure in ("net_frame", "savings", "cumulative_savings"):
             rows.append([
-                names.get(committee, committee) if measure == "net_frame" else "",
+                naming.committee(committee, lang) if measure == "net_frame" else "",
                 word(measure, lang),
                 *(number(values[measure][y], lang) for y in r.years),
             ])
@@ -124,7 +120,7 @@ def _tightest_per_committee_rule(targets: list[TargetRow]) -> list[TargetRow]:
     return shown
 
 
-def _targets(r: PlanResult, lang: str) -> Section:
+def _targets(r: PlanResult, lang: str, naming: Naming) -> Section:
     rows, statuses = [], []
     for row in _tightest_per_committee_rule(r.targets):
         status = target_status(row)
@@ -154,12 +150,12 @@ def _targets(r: PlanResult, lang: str) -> Section:
     )
 
 
-def diagnosis_section(r: PlanResult, lang: str, names: dict[str, str]) -> Section:
+def diagnosis_section(r: PlanResult, lang: str, naming: Naming) -> Section:
     """Which rules conflict and how much each would have to give."""
     d = r.diagnosis or {}
     notes = [word("relax", lang) + ":"]
     for row in d.get("relaxations", []):
-        where = f" {names.get(row['committee'], row['committee'])}" if row["committee"] else ""
+        where = f" {naming.committee(row['committee'], lang)}" if row["committee"] else ""
         notes.append(
             f"  {label(TARGETS, row['rule'], lang)} {row['year']}{where}: "
             f"{number(row['amount_mkr'], lang)} Mkr ({word('limit', lang).lower()} "
@@ -185,22 +181,22 @@ def diagnosis_section(r: PlanResult, lang: str, names: dict[str, str]) -> Sectio
     return Section(word("diagnosis", lang), notes=notes)
 
 
-def comparison_sections(c: Comparison, lang: str, names: dict[str, str]) -> list[Section]:
+def comparison_sections(c: Comparison, lang: str, naming: Naming) -> list[Section]:
     """Decided and optimal side by side, with the differences."""
     d, o = c.decided, c.optimal
     sections = [_summary(d, lang), _summary(o, lang)]
     if o.status == "optimal":
-        sections.append(_side_by_side_lines(d, o, lang))
-        sections.append(_side_by_side_savings(d, o, lang, names))
+        sections.append(_side_by_side_lines(d, o, lang, naming))
+        sections.append(_side_by_side_savings(d, o, lang, naming))
     sections.append(_side_by_side_targets(d, o, lang))
     if o.diagnosis:
-        sections.append(diagnosis_section(o, lang, names))
+        sections.append(diagnosis_section(o, lang, naming))
     if d.findings:
         sections.append(Section(word("findings", lang), notes=list(d.findings)))
     return sections
 
 
-def _side_by_side_lines(d: PlanResult, o: PlanResult, lang: str) -> Section:
+def _side_by_side_lines(d: PlanResult, o: PlanResult, lang: str, naming: Naming) -> Section:
     picks = [
         ("income", "operating_costs"), ("income", "financial_costs"), ("income", "result"),
         ("balance", "cash"), ("balance", "loans"), ("restoration", "closing"),
@@ -209,7 +205,7 @@ def _side_by_side_lines(d: PlanResult, o: PlanResult, lang: str) -> Section:
     for table, line in picks:
         left = _table(d, table)[line]
         right = _table(o, table)[line]
-        name = label(LINES, line, lang)
+        name = naming.line(table, line, lang)
         rows.append([name, word("decided", lang), *(number(left[y], lang) for y in d.years)])
         rows.append(["", word("optimal", lang), *(number(right[y], lang) for y in d.years)])
         rows.append(["", word("difference", lang),
@@ -221,14 +217,12 @@ def _table(r: PlanResult, name: str) -> dict[str, dict[int, float]]:
     return {"income": r.income, "balance": r.balance, "restoration": r.restoration}[name]
 
 
-def _side_by_side_savings(
-    d: PlanResult, o: PlanResult, lang: str, names: dict[str, str]
-) -> Section:
+def _side_by_side_savings(d: PlanResult, o: PlanResult, lang: str, naming: Naming) -> Section:
     rows = []
     for committee in d.committees:
         left = d.committees[committee]["savings"]
         right = o.committees[committee]["savings"]
-        rows.append([names.get(committee, committee), word("decided", lang),
+        rows.append([naming.committee(committee, lang), word("decided", lang),
                      *(number(left[y], lang) for y in d.years), number(sum(left.values()), lang)])
         rows.append(["", word("optimal", lang),
                      *(number(right[y], lang) for y in d.years), number(sum(right.values()), lang)])

@@ -93,6 +93,17 @@ class Committee(Strict):
     en_name: str = Field(description="English name for --lang en.")
 
 
+class LineLabel(Strict):
+    """One line of a statement as the region names it."""
+
+    id: str = Field(description="The line id the model computes (e.g. result).")
+    sv: str = Field(description="Swedish label, as in the budget document.")
+    en: str = Field(description="English label for --lang en.")
+
+
+StatementName = Literal["income", "balance", "cash_flow", "restoration"]
+
+
 class CommitteeBudget(Strict):
     """One row of the committee table (Tabell 11/12) for the frame year."""
 
@@ -323,6 +334,9 @@ class Scenario(Strict):
     description: str = ""
     horizon: Horizon
     committees: dict[str, Committee]
+    statements: dict[StatementName, list[LineLabel]] = Field(
+        description="Lines of each statement in report order, with labels."
+    )
     opening: Opening
     budget: Budget
     assumptions: Assumptions
