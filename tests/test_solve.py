@@ -153,3 +153,35 @@ def test_updating_a_parameter_and_resolving_equals_a_rebuild():
     )
     rebuilt = solve_model(build_model(variant.scenario, build_data(variant.scenario), "optimal"))
     assert updated == pytest.approx(rebuilt.objective, rel=1e-9)
+
+
+class _StoppedSolver:
+    """A stand-in for HiGHS that stops at its time limit."""
+
+    def __init__(self, condition):
+        self.condition = condition
+
+    def solve(self, model, **options):
+        from types import SimpleNamespace
+
+        return SimpleNamespace(termination_condition=self.condition, solver_version=(1, 15, 1))
+
+
+@pytest.mark.parametrize(("condition", "words"), [
+    ("maxTimeLimit", "stopped before proving an optimum"),
+    ("error", "could not solve the model"),
+])
+def test_solver_trouble_gets_its_own_message_and_exit_code(monkeypatch, condition, words):
+    from click.testing import CliRunner
+    from pyomo.contrib.solver.common.results import TerminationCondition
+
+    from balans import solve
+    from balans.cli import main
+    from balans.testing import DECIDED
+
+    stopped = _StoppedSolver(getattr(TerminationCondition, condition))
+    monkeypatch.setattr(solve, "SolverFactory", lambda name: stopped)
+    result = CliRunner().invoke(main, ["solve", str(DECIDED), "--time-limit", "1"])
+    assert result.exit_code == 3
+    assert words in result.output
+    assert "Traceback" not in result.output
