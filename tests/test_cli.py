@@ -94,8 +94,10 @@ def test_compare_shows_both_plans_and_differences():
 
 def test_csv_is_tidy():
     lines = run("evaluate", DECIDED, "--format", "csv").output.splitlines()
-    assert lines[0] == "scenario,mode,table,quantity,committee,year,value,unit"
-    assert "rjh-2026-decided,decided,income,result,,2027,260.1,Mkr" in lines
+    assert lines[0] == "scenario,mode,table,quantity,committee,year,value,unit,month"
+    assert "rjh-2026-decided,decided,income,result,,2027,260.1,Mkr," in lines
+    assert any(line.startswith("rjh-2026-decided,decided,liquidity,cash,,2026,") and
+               line.endswith(",Mkr,8") for line in lines)
 
 
 def test_markdown_report(tmp_path):

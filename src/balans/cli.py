@@ -17,7 +17,7 @@ from balans.reports.labels import TARGETS, label, naming_from, number, word
 from balans.reports.data import comparison_to_dict, plan_to_dict, plan_to_frame
 from balans.reports.markdown import render_markdown
 from balans.reports.output import emit, to_csv, to_json
-from balans.reports.sections import comparison_sections, plan_sections
+from balans.reports.sections import comparison_sections, plan_sections, where
 from balans.reports.terminal import render_terminal
 from balans.results import Comparison, PlanResult
 from balans.scenario.load import load_scenario
@@ -169,7 +169,7 @@ def _infeasible_line(result: PlanResult, lang: str) -> str:
     relaxations = (result.diagnosis or {}).get("relaxations", [])
     parts = [
         f"{label(TARGETS, row['rule'], lang)} {row['year']}"
-        + (f" {row['committee']}" if row["committee"] else "")
+        + (f" {where(row['committee'], row.get('month'), lang)}" if row["committee"] or row.get("month") else "")
         + f" {number(row['amount_mkr'], lang)} Mkr"
         for row in relaxations
     ]

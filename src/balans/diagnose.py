@@ -3,7 +3,8 @@
 1. Every enabled rule may give, at its penalty per Mkr: the cheapest set of
    relaxations that makes a plan possible, and the rules it presses against.
 2. Each rule family alone: the least it would have to give by itself, or
-   that it cannot make a plan possible on its own.
+   that it cannot make a plan possible on its own (every enabled family is
+   tried, so the report shows every way out, not only the cheapest).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from typing import Any
 import pyomo.environ as pyo
 
 from balans.model.registry import RULES, RuleSpec
+from balans.model.rules.common import split_index
 from balans.scenario.schema import Scenario
 from balans.solve import solve_model
 
@@ -35,7 +37,7 @@ def diagnose(m: pyo.ConcreteModel, s: Scenario) -> dict[str, Any]:
     relaxations = _relaxations(m, enabled)
     relaxed_keys = {row["rule"] for row in relaxations}
     pressing = _pressing(m, enabled, outcome.duals, relaxed_keys)
-    alone = [_alone(m, spec, enabled) for spec in enabled if spec.key in relaxed_keys]
+    alone = [_alone(m, spec) for spec in enabled]
     _free_slacks(m, enabled)
     return {"relaxations": relaxations, "pressing": pressing, "alone": alone, "status": "ok"}
 
@@ -51,19 +53,15 @@ def _free_slacks(m: pyo.ConcreteModel, specs: list[RuleSpec]) -> None:
             var.setub(ub)
 
 
-def _split(index) -> tuple[int, str | None]:
-    return index if isinstance(index, tuple) else (index, None)
-
-
 def _relaxations(m: pyo.ConcreteModel, specs: list[RuleSpec]) -> list[dict[str, Any]]:
     rows = []
     for spec in specs:
         for index, var in _slack(m, spec).items():
             amount = pyo.value(var)
             if amount > RELAXED:
-                year, committee = _split(index)
+                year, committee, month = split_index(index)
                 rows.append({
-                    "rule": spec.key, "year": year, "committee": committee,
+                    "rule": spec.key, "year": year, "committee": committee, "month": month,
                     "amount_mkr": amount,
                     "limit": pyo.value(getattr(m, f"{spec.key}_limit")[index]),
                 })
@@ -81,12 +79,14 @@ def _pressing(
             dual = duals.get(constraint[index].name, 0.0)
             slack = pyo.value(_slack(m, spec)[index])
             if abs(dual) > 1e-6 and slack <= RELAXED:
-                year, committee = _split(index)
-                rows.append({"rule": spec.key, "year": year, "committee": committee})
+                year, committee, month = split_index(index)
+                rows.append(
+                    {"rule": spec.key, "year": year, "committee": committee, "month": month}
+                )
     return rows
 
 
-def _alone(m: pyo.ConcreteModel, only: RuleSpec, specs: list[RuleSpec]) -> dict[str, Any]:
+def _alone(m: pyo.ConcreteModel, only: RuleSpec) -> dict[str, Any]:
     """The least total relaxation of one rule family that makes a plan possible."""
     _free_slacks(m, [only])
     outcome = solve_model(m, duals=False)
@@ -96,7 +96,7 @@ def _alone(m: pyo.ConcreteModel, only: RuleSpec, specs: list[RuleSpec]) -> dict[
     for index, var in _slack(m, only).items():
         amount = pyo.value(var)
         if amount > RELAXED:
-            year, _ = _split(index)
+            year, _, _ = split_index(index)
             by_year[year] = by_year.get(year, 0.0) + amount
     return {
         "rule": only.key, "possible": True,

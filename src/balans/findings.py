@@ -25,6 +25,7 @@ def find_findings(s: Scenario, data: ModelData, decided: PlanResult, lang: str =
         _liabilities_over_loan_ceiling,
         _debt_ratio_readings,
         _cash_below_floor,
+        _loan_ceiling_differs,
         _vintage_behind,
         _fou_purchasing_power,
         _frames_without_uplift,
@@ -102,14 +103,35 @@ def _debt_ratio_readings(s: Scenario, data: ModelData, r: PlanResult, _fmt) -> I
 def _cash_below_floor(s: Scenario, data: ModelData, r: PlanResult, _fmt) -> Iterator[Finding]:
     for y, floor in sorted(s.rules.liquidity_floor.floor.items()):
         cash = r.balance["cash"][y]
-        if cash < floor - 0.05:
+        months = {k: v["cash"] for k, v in r.liquidity["monthly"].items() if k.startswith(f"{y}-")}
+        low_key = min(months, key=months.get)
+        if cash < floor - 0.05 or months[low_key] < floor - 0.05:
             yield (
                 f"Likvida medel vid årets slut {y} är {_fmt(cash, 0)} Mkr i den beslutade "
-                f"planen, mot ett behov av cirka {_fmt(floor, 0)} Mkr varje månad.",
-                f"Year-end cash in {y} is {_fmt(cash, 0)} Mkr in the decided plan, against a "
-                f"stated need of about {_fmt(floor, 0)} Mkr every month.",
+                f"planen och lägst {_fmt(months[low_key], 0)} Mkr ({low_key}), mot ett behov "
+                f"av cirka {_fmt(floor, 0)} Mkr varje månad.",
+                f"Year-end cash in {y} is {_fmt(cash, 0)} Mkr in the decided plan and "
+                f"{_fmt(months[low_key], 0)} Mkr at its lowest ({low_key}), against a stated "
+                f"need of about {_fmt(floor, 0)} Mkr every month.",
             )
             return
+
+
+def _loan_ceiling_differs(s: Scenario, data: ModelData, r: PlanResult, _fmt) -> Iterator[Finding]:
+    rule = s.rules.loan_ceiling
+    if rule.basis == "fixed":
+        return
+    for y, published in sorted(rule.limit.items()):
+        computed = data.loan_ceiling.get(y)
+        if computed is not None and abs(computed - published) > 0.5:
+            yield (
+                f"Lånetaket {y} blir {_fmt(computed, 0)} Mkr av mark och byggnader "
+                f"({_fmt(r.balance['land_buildings'][y], 0)} Mkr, avrundat), men budgeten "
+                f"anger {_fmt(published, 0)} Mkr.",
+                f"The loan ceiling {y} comes to {_fmt(computed, 0)} Mkr from land and "
+                f"buildings ({_fmt(r.balance['land_buildings'][y], 0)} Mkr, rounded), but the "
+                f"budget prints {_fmt(published, 0)} Mkr.",
+            )
 
 
 def _vintage_behind(s: Scenario, data: ModelData, r: PlanResult, _fmt) -> Iterator[Finding]:

@@ -14,12 +14,15 @@ import pyomo.environ as pyo
 from balans.lines import BALANCE_LINES, CASH_FLOW_LINES, INCOME_LINES
 from balans.model.data import ModelData
 from balans.model.registry import RULES, RuleSpec
+from balans.model.rules.common import split_index
+from balans.model.rules.debt import debt_ratio_denominator
 from balans.scenario.schema import Scenario
 from balans.solve import OPTIMAL, SolveOutcome
 
 Table = dict[str, dict[int, float]]
 EVALUATED = "evaluated"  # status of a decided plan run through the model
 TOLERANCE = 1e-5  # Mkr; a rule within this of its limit is met and binding
+QUICK_RATIO_TARGET = 100.0  # kassalikviditet exkl. pensionsplaceringar > 100 % på längre sikt
 
 @dataclass
 class TargetRow:
@@ -34,6 +37,7 @@ class TargetRow:
     unit: str
     enforced: bool
     committee: str | None = None
+    month: int | None = None
     binding: bool = False
     shadow_price: float | None = None
     margin_mkr: float | None = None
@@ -56,6 +60,8 @@ class PlanResult:
     committees: dict[str, dict[str, dict[int, float]]] = field(default_factory=dict)
     fou_tkr: dict[int, float] = field(default_factory=dict)
     restoration: Table = field(default_factory=dict)
+    liquidity: dict[str, Any] = field(default_factory=dict)
+    debt: dict[str, Any] = field(default_factory=dict)
     targets: list[TargetRow] = field(default_factory=list)
     findings: list[str] = field(default_factory=list)
     applied_overrides: list[str] = field(default_factory=list)
@@ -67,12 +73,14 @@ class PlanResult:
         """True when the result holds a full plan (decided or optimal)."""
         return self.status in (EVALUATED, OPTIMAL)
 
-    def target(self, rule_id: str, year: int, committee: str | None = None) -> TargetRow:
-        """The target row of a rule, year (and committee)."""
+    def target(
+        self, rule_id: str, year: int, committee: str | None = None, month: int | None = None
+    ) -> TargetRow:
+        """The target row of a rule, year (and committee or month)."""
         for row in self.targets:
-            if (row.id, row.year, row.committee) == (rule_id, year, committee):
+            if (row.id, row.year, row.committee, row.month) == (rule_id, year, committee, month):
                 return row
-        raise KeyError((rule_id, year, committee))
+        raise KeyError((rule_id, year, committee, month))
 
     def broken_targets(self) -> list[TargetRow]:
         """Enforced targets that the plan does not meet."""
@@ -119,6 +127,8 @@ def collect_result(
     result.committees = committee_table(m, data)
     result.fou_tkr = {y: pyo.value(m.fou_tkr[y]) for y in years}
     result.restoration = restoration_table(data, result.income["result"], years)
+    result.liquidity = liquidity_table(m, scenario, years)
+    result.debt = debt_table(m, scenario, data, result)
     result.targets = rule_rows(m, scenario, outcome, optimal=(mode == "optimal"))
     result.targets += key_figure_rows(scenario, result)
     return result
@@ -302,7 +312,7 @@ def _rule_row(
     limit = float(pyo.value(getattr(m, f"{spec.key}_limit")[index]))
     at_least = m.rule_sense[spec.key] == "min"
     margin = value - limit if at_least else limit - value
-    year, committee = (index if isinstance(index, tuple) else (index, None))
+    year, committee, month = split_index(index)
     constrained = enforced and optimal
     dual = outcome.duals.get(getattr(m, spec.key)[index].name) if constrained else None
     row = TargetRow(
@@ -315,6 +325,7 @@ def _rule_row(
         unit="Mkr",
         enforced=enforced,
         committee=committee,
+        month=month,
         binding=constrained and abs(margin) <= TOLERANCE,
         shadow_price=None if dual is None else (dual if at_least else -dual) + 0.0,
     )
@@ -336,6 +347,10 @@ def key_figure_rows(s: Scenario, r: PlanResult) -> list[TargetRow]:
     for y in r.years:
         ratio = 100 * r.balance["total_equity"][y] / r.balance["total_assets"][y]
         rows.append(_figure("equity_ratio", y, ratio, previous_ratio, higher=True))
+        quick = 100 * (
+            r.balance["short_term_receivables"][y] + r.balance["cash"][y]
+        ) / r.balance["short_term_liabilities"][y]
+        rows.append(_figure("quick_ratio", y, quick, QUICK_RATIO_TARGET, higher=True))
         net = -r.income["net_operating_costs"][y]
         gross = -(r.income["operating_costs"][y] + r.income["depreciation"][y])
         for key, now, before in (
@@ -368,3 +383,75 @@ def _opening_total_assets(s: Scenario) -> float:
         o.financial_fixed_assets, o.long_term_receivables, o.inventories,
         o.short_term_receivables, o.pension_investments, o.cash,
     ))
+
+
+def month_key(year: int, month: int) -> str:
+    """'2026-03': the key of a month in the liquidity tables."""
+    return f"{year}-{month:02d}"
+
+
+def liquidity_table(m: pyo.ConcreteModel, s: Scenario, years: list[int]) -> dict[str, Any]:
+    """Month by month: cash (incl. credit drawn), credit, floor, and the flows."""
+    floor = s.rules.liquidity_floor.floor
+    monthly, flows = {}, {}
+    for y in years:
+        for month in range(1, 13):
+            key = month_key(y, month)
+            monthly[key] = {
+                "cash": float(pyo.value(m.monthly_cash[y, month])),
+                "credit": float(pyo.value(m.credit[y, month])),
+                "floor": floor.get(y),
+            }
+            flows[key] = {
+                line: float(pyo.value(m.monthly_flow[line, y, month])) for line in m.flow_lines
+            }
+    annual = {
+        line: {y: float(pyo.value(m.annual_flow[line, y])) for y in years} for line in m.flow_lines
+    }
+    credit_cost = {y: float(pyo.value(m.credit_interest[y])) for y in years}
+    return {"monthly": monthly, "flows": flows, "annual_flows": annual, "credit_interest": credit_cost}
+
+
+def debt_table(m: pyo.ConcreteModel, s: Scenario, data: ModelData, r: PlanResult) -> dict[str, Any]:
+    """Per year: loans, lånetak, debt ratio and its limit, interest; and the readings.
+
+    The readings show the debt ratio and the loan ceiling under both readings of
+    what counts as debt (loans or every long-term liability) and as financing
+    (with or without the pharma grant), whatever the scenario enforces.
+    """
+    rule = s.rules.debt_ratio
+    denominator = debt_ratio_denominator(data, s)
+    numerator_line = "loans" if rule.numerator == "loans" else "long_term_liabilities"
+    table: dict[str, Any] = {
+        "loans": {y: r.balance["loans"][y] for y in r.years},
+        "ceiling": {y: data.loan_ceiling.get(y) for y in r.years},
+        "published_ceiling": {y: s.rules.loan_ceiling.limit.get(y) for y in r.years},
+        "ratio": {y: 100 * r.balance[numerator_line][y] / denominator[y] for y in r.years},
+        "ratio_limit": {y: rule.limit_pct.get(y) for y in r.years},
+        "interest": {y: r.income["loan_interest"][y] for y in r.years},
+        "credit_interest": dict(r.liquidity["credit_interest"]),
+    }
+    readings = []
+    for debt_line in ("loans", "long_term_liabilities"):
+        for pharma in (True, False):
+            ratio = {
+                y: 100 * r.balance[debt_line][y] / (
+                    data.tax_revenue[y] + data.general_grants[y] + (data.pharma_grant[y] if pharma else 0.0)
+                )
+                for y in r.years
+            }
+            readings.append({
+                "numerator": debt_line,
+                "include_pharma_grant": pharma,
+                "used": debt_line == numerator_line and pharma == rule.include_pharma_grant,
+                "ratio": ratio,
+                "ratio_met": {
+                    y: ratio[y] <= rule.limit_pct[y] + 1e-9 for y in r.years if y in rule.limit_pct
+                },
+                "loan_ceiling_met": {
+                    y: r.balance[debt_line][y] <= data.loan_ceiling[y] + 1e-6
+                    for y in r.years if y in data.loan_ceiling
+                },
+            })
+    table["readings"] = readings
+    return table

@@ -28,6 +28,7 @@ def build_model(
     define_parameters(m, data)
     define_levers(m, data, scenario)
     define_accounts(m, data)
+    define_months(m, data)
     m.margin = pyo.Var(bounds=(-MARGIN_BOUND, MARGIN_BOUND), initialize=0.0)
     for spec in RULES:
         spec.define(m, data, scenario)
@@ -44,6 +45,7 @@ def define_sets(m: pyo.ConcreteModel, data: ModelData) -> None:
     """Years of the horizon and committees."""
     m.years = pyo.Set(initialize=data.years, ordered=True)
     m.committees = pyo.Set(initialize=data.committees, ordered=True)
+    m.months = pyo.Set(initialize=range(1, 13), ordered=True)
 
 
 def define_parameters(m: pyo.ConcreteModel, data: ModelData) -> None:
@@ -61,6 +63,9 @@ def define_parameters(m: pyo.ConcreteModel, data: ModelData) -> None:
         "pension_liability_increase_data": data.pension_liability_increase,
         "net_investments_data": data.net_investments,
         "pension_portfolio_purchases_data": data.pension_portfolio_purchases,
+        "pension_payment_data": data.pension_payment,
+        "credit_limit": data.credit_limit,
+        "credit_rate": data.credit_rate,
     }
     for name, values in by_year.items():
         setattr(m, name, pyo.Param(m.years, initialize=values, mutable=True))
@@ -82,6 +87,10 @@ def define_levers(m: pyo.ConcreteModel, data: ModelData, s: Scenario) -> None:
     m.fou_tkr = pyo.Var(m.years, bounds=lambda m, y: (fou[y], fou[y]))
     m.new_debt = pyo.Var(m.years, bounds=(0, s.levers.max_new_borrowing))
     m.repayment = pyo.Var(m.years, bounds=(0, None))
+    m.minimum_repayment_share = pyo.Param(
+        m.years, initialize={y: data.amortisation_min.get(y, 0.0) for y in data.years},
+        mutable=True,
+    )
 
 
 def define_accounts(m: pyo.ConcreteModel, data: ModelData) -> None:
@@ -142,9 +151,25 @@ def define_accounts(m: pyo.ConcreteModel, data: ModelData) -> None:
         m.years,
         rule=lambda m, y: m.interest_rate[y] * (loans_before(m, y) + m.loans[y]) / 2,
     )
+    m.credit = pyo.Var(
+        m.years, pyo.RangeSet(1, 12), bounds=lambda m, y, month: (0, m.credit_limit[y])
+    )
+    for y in m.years:
+        m.credit[y, 12].setub(0.0)  # repaid by December: no credit at year end
+    m.credit_interest = pyo.Expression(
+        m.years,
+        rule=lambda m, y: m.credit_rate[y] / 12 * sum(m.credit[y, month] for month in range(1, 13)),
+    )
     m.financial_costs = pyo.Expression(
         m.years,
-        rule=lambda m, y: -m.pension_financial_costs_data[y] - m.loan_interest[y],
+        rule=lambda m, y: -m.pension_financial_costs_data[y]
+        - m.loan_interest[y]
+        - m.credit_interest[y],
+    )
+    m.minimum_repayment = pyo.Constraint(
+        m.years,
+        rule=lambda m, y: m.repayment[y]
+        >= m.minimum_repayment_share[y] * loans_before(m, y),
     )
     m.result = pyo.Var(m.years)
     m.result_definition = pyo.Constraint(
@@ -169,6 +194,69 @@ def define_accounts(m: pyo.ConcreteModel, data: ModelData) -> None:
         m.years,
         rule=lambda m, y: m.opening_restoration
         + sum(m.result[t] for t in m.years if t <= y),
+    )
+
+
+def define_months(m: pyo.ConcreteModel, data: ModelData) -> None:
+    """Monthly cash: every annual flow spread by its profile, plus credit drawn.
+
+    The shares of each profile sum to 1, so the twelve months add up to the
+    year's cash-flow budget and December is the year-end cash.
+    """
+    profile = data.profiles
+    m.profile = pyo.Param(
+        list(profile), m.months,
+        initialize={(name, month): shares[month - 1] for name, shares in profile.items() for month in range(1, 13)},
+        mutable=True,
+    )
+
+    annual = {
+        "taxes_and_grants": ("taxes", lambda m, y: m.tax_revenue_data[y]
+                             + m.general_grants_data[y] + m.pharma_grant_data[y]),
+        "operating_revenue": ("revenue", lambda m, y: m.operating_revenue_data[y]
+                              + m.targeted_grants_data[y]),
+        "financial_income": ("financial", lambda m, y: m.financial_income_data[y]),
+        "new_long_term_debt": ("borrowing", lambda m, y: m.new_debt[y]),
+        "operating_payments": ("costs", lambda m, y: m.operating_costs[y]
+                               - m.pension_financial_costs_data[y]
+                               + m.pension_liability_increase_data[y]
+                               + m.pension_payment_data[y]),
+        "pension_payment": ("pension_payment", lambda m, y: -m.pension_payment_data[y]),
+        "interest": ("financial", lambda m, y: -m.loan_interest[y] - m.credit_interest[y]),
+        "net_investments": ("investments", lambda m, y: -m.net_investments_data[y]),
+        "pension_portfolio_purchases": (
+            "pension_purchases", lambda m, y: -m.pension_portfolio_purchases_data[y]
+        ),
+        "debt_repayment": ("repayment", lambda m, y: -m.repayment[y]),
+    }
+    m.flow_lines = pyo.Set(initialize=list(annual), ordered=True)
+    # Annual flows and month-end balances are variables with defining equations,
+    # so each month refers to twelve numbers, not to whole expression trees.
+    m.annual_flow = pyo.Var(m.flow_lines, m.years)
+    m.annual_flow_definition = pyo.Constraint(
+        m.flow_lines, m.years,
+        rule=lambda m, line, y: m.annual_flow[line, y] == annual[line][1](m, y),
+    )
+    m.monthly_flow = pyo.Expression(
+        m.flow_lines, m.years, m.months,
+        rule=lambda m, line, y, month: m.profile[annual[line][0], month] * m.annual_flow[line, y],
+    )
+    m.bank_balance = pyo.Var(m.years, m.months)
+    first = data.first_year
+
+    def balance_before(m, y, month):
+        if month > 1:
+            return m.bank_balance[y, month - 1]
+        return m.opening_cash if y == first else m.cash[y - 1]
+
+    m.bank_balance_definition = pyo.Constraint(
+        m.years, m.months,
+        rule=lambda m, y, month: m.bank_balance[y, month]
+        == balance_before(m, y, month)
+        + sum(m.monthly_flow[line, y, month] for line in m.flow_lines),
+    )
+    m.monthly_cash = pyo.Expression(
+        m.years, m.months, rule=lambda m, y, month: m.bank_balance[y, month] + m.credit[y, month]
     )
 
 
@@ -281,6 +369,8 @@ def fix_to_decided(m: pyo.ConcreteModel, data: ModelData) -> None:
     for y in data.years:
         m.new_debt[y].fix(decided.new_debt[y])
         m.repayment[y].fix(decided.repayment[y])
+    m.credit.fix(0.0)
+    m.minimum_repayment.deactivate()
     m.max_savings_share.fix(0.0)
     m.equal_share.deactivate()
     m.margin.fix(0.0)

@@ -8,6 +8,7 @@ the savings the decided operating costs imply against the cost pressure.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from itertools import accumulate
 
@@ -59,6 +60,12 @@ class ModelData:
     opening_restoration: float
     other_long_term_liabilities: float
     payroll_tax_share: float
+    profiles: dict[str, list[float]]
+    pension_payment: ByYear
+    credit_limit: ByYear
+    credit_rate: ByYear
+    loan_ceiling: ByYear
+    amortisation_min: ByYear
     decided: DecidedLevers
 
     @property
@@ -129,6 +136,12 @@ def build_data(scenario: Scenario) -> ModelData:
         other_long_term_liabilities=s.opening.long_term_liabilities - s.opening.loans,
         payroll_tax_share=s.assumptions.pension_payroll_tax_pct
         / (100 + s.assumptions.pension_payroll_tax_pct),
+        profiles=monthly_profiles(s),
+        pension_payment=dict(s.liquidity.pension_payment),
+        credit_limit=dict(s.liquidity.credit_limit),
+        credit_rate={y: s.liquidity.credit_rate_pct[y] / 100 for y in years},
+        loan_ceiling=loan_ceilings(s, additional["book_value"]),
+        amortisation_min={y: pct / 100 for y, pct in s.debt.amortisation_min_pct.items()},
         decided=decided_levers(s, cost_share),
     )
 
@@ -245,3 +258,45 @@ def decided_levers(s: Scenario, cost_share: dict[str, float]) -> DecidedLevers:
         new_debt=dict(s.budget.new_long_term_debt),
         repayment=dict(s.budget.debt_repayment),
     )
+
+
+def monthly_profiles(s: Scenario) -> dict[str, list[float]]:
+    """Each profile scaled to sum to exactly 1, so months add up to the year."""
+    profiles = {}
+    for name in type(s.liquidity.profiles).model_fields:
+        shares = getattr(s.liquidity.profiles, name)
+        total = sum(shares)
+        profiles[name] = [share / total for share in shares]
+    return profiles
+
+
+def round_to_step(value: float, step: float, rounding: str) -> float:
+    """Round `value` to a multiple of `step` (nearest rounds halves up)."""
+    if rounding == "none":
+        return value
+    quotient = value / step
+    whole = {
+        "nearest": math.floor(quotient + 0.5),
+        "down": math.floor(quotient + 1e-9),
+        "up": math.ceil(quotient - 1e-9),
+    }[rounding]
+    return whole * step
+
+
+def loan_ceilings(s: Scenario, additional_book_value: ByYear) -> ByYear:
+    """Lånetak per year: fixed, or a share of land and buildings, rounded.
+
+    Land and buildings include investments beyond the frame, so the ceiling
+    moves with them (Tabell 7: 100 % av mark och byggnader, avrundat).
+    """
+    rule = s.rules.loan_ceiling
+    if rule.basis == "fixed":
+        return dict(rule.limit)
+    return {
+        y: round_to_step(
+            rule.share_pct / 100 * (s.budget.land_buildings[y] + additional_book_value[y]),
+            rule.step,
+            rule.rounding,
+        )
+        for y in s.years
+    }

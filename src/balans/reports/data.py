@@ -47,6 +47,8 @@ def plan_to_dict(r: PlanResult) -> dict[str, Any]:
         "committees": r.committees,
         "fou_tkr": r.fou_tkr,
         "restoration": r.restoration,
+        "liquidity": r.liquidity,
+        "debt": r.debt,
         "targets": [asdict(t) for t in r.targets],
         "findings": list(r.findings),
         "diagnosis": r.diagnosis,
@@ -87,12 +89,16 @@ def comparison_to_dict(c: Comparison) -> dict[str, Any]:
     }
 
 
-CSV_COLUMNS = ("scenario", "mode", "table", "quantity", "committee", "year", "value", "unit")
+CSV_COLUMNS = (
+    "scenario", "mode", "table", "quantity", "committee", "year", "value", "unit", "month",
+)
 
 
 def plan_to_frame(r: PlanResult) -> pd.DataFrame:
     """The plan as one tidy table (CSV_COLUMNS), for CSV and for analysis."""
-    return pd.DataFrame(plan_to_rows(r), columns=list(CSV_COLUMNS))
+    frame = pd.DataFrame(plan_to_rows(r), columns=list(CSV_COLUMNS))
+    frame["month"] = frame["month"].astype("Int64")
+    return frame
 
 
 def plan_to_rows(r: PlanResult) -> list[tuple]:
@@ -100,8 +106,13 @@ def plan_to_rows(r: PlanResult) -> list[tuple]:
     rows: list[tuple] = []
     base = (r.scenario, r.mode)
 
-    def add(table: str, quantity: str, committee: str, year: int, value: float, unit: str):
-        rows.append((*base, table, quantity, committee, year, round(value, DIGITS), unit))
+    def add(
+        table: str, quantity: str, committee: str, year: int, value: float, unit: str,
+        month: int | None = None,
+    ):
+        rows.append(
+            (*base, table, quantity, committee, year, round(value, DIGITS), unit, month)
+        )
 
     for table in ("income", "balance", "cash_flow", "restoration"):
         for line, values in getattr(r, table).items():
@@ -111,10 +122,20 @@ def plan_to_rows(r: PlanResult) -> list[tuple]:
         for measure, values in measures.items():
             for year, value in values.items():
                 add("committees", measure, committee, year, value, "Mkr")
+    for key, cell in r.liquidity.get("monthly", {}).items():
+        year, month = (int(part) for part in key.split("-"))
+        for quantity in ("cash", "credit", "floor"):
+            if cell[quantity] is not None:
+                add("liquidity", quantity, "", year, cell[quantity], "Mkr", month)
+    for quantity in ("loans", "ceiling", "ratio", "ratio_limit", "interest"):
+        for year, value in r.debt.get(quantity, {}).items():
+            if value is not None:
+                add("debt", quantity, "", year, value, "%" if "ratio" in quantity else "Mkr")
     for year, value in r.fou_tkr.items():
         add("fou", "fou_tkr", "", year, value, "tkr")
     for t in r.targets:
-        add("targets", t.id, t.committee or "", t.year, t.value, t.unit)
-        add("targets", f"{t.id}.limit", t.committee or "", t.year, t.limit, t.unit)
-        add("targets", f"{t.id}.met", t.committee or "", t.year, float(t.met), "bool")
+        where = t.committee or ""
+        add("targets", t.id, where, t.year, t.value, t.unit, t.month)
+        add("targets", f"{t.id}.limit", where, t.year, t.limit, t.unit, t.month)
+        add("targets", f"{t.id}.met", where, t.year, float(t.met), "bool", t.month)
     return rows

@@ -19,11 +19,14 @@ TARGETS: dict[str, tuple[str, str]] = {
     "vintage_deadline": ("Underskott återställt i tid", "Deficit restored in time"),
     "debt_ratio_ceiling": ("Skuldsättningstak", "Debt-ratio ceiling"),
     "loan_ceiling": ("Lånetak", "Loan ceiling"),
-    "liquidity_floor": ("Likviditetsgolv (årets slut)", "Liquidity floor (year end)"),
+    "liquidity_floor": ("Likviditetsgolv", "Liquidity floor"),
     "savings_capacity": ("Besparingsförmåga", "Savings capacity"),
     "equity_ratio": ("Soliditet (förbättras)", "Equity ratio (improving)"),
     "net_cost_growth": ("Nettokostnadsutveckling", "Net cost growth"),
     "gross_cost_growth": ("Bruttokostnadsutveckling", "Gross cost growth"),
+    "quick_ratio": (
+        "Kassalikviditet exkl. pensionsplaceringar", "Quick ratio excl. pension investments"
+    ),
 }
 
 WORDS: dict[str, tuple[str, str]] = {
@@ -45,6 +48,24 @@ WORDS: dict[str, tuple[str, str]] = {
     "off": ("ej uppfyllt (avstängd)", "not met (switched off)"),
     "line": ("Rad (Mkr)", "Line (Mkr)"),
     "committee": ("Nämnd", "Committee"),
+    "where": ("Nämnd/månad", "Committee/month"),
+    "liquidity": ("Likviditet per månad (Mkr)", "Liquidity by month (Mkr)"),
+    "cash_month": ("kassa", "cash"),
+    "credit_month": ("kredit", "credit"),
+    "floor_broken": ("Månader under golvet", "Months below the floor"),
+    "floor_binding": ("Månader där golvet binder", "Months where the floor binds"),
+    "credit_used": ("Månader med checkkredit", "Months using short-term credit"),
+    "none": ("inga", "none"),
+    "debt": ("Lån och skuldsättning", "Loans and debt"),
+    "debt_loans": ("Lån (Mkr)", "Loans (Mkr)"),
+    "debt_ceiling": ("Lånetak (Mkr)", "Loan ceiling (Mkr)"),
+    "debt_published_ceiling": ("Lånetak enligt budget (Mkr)", "Published loan ceiling (Mkr)"),
+    "debt_ratio": ("Skuldsättningsgrad (%)", "Debt ratio (%)"),
+    "debt_ratio_limit": ("Skuldsättningstak (%)", "Debt-ratio ceiling (%)"),
+    "debt_interest": ("Räntekostnad lån (Mkr)", "Loan interest (Mkr)"),
+    "debt_credit_interest": ("Räntekostnad checkkredit (Mkr)", "Credit interest (Mkr)"),
+    "readings": ("Läsningar", "Readings"),
+    "used": ("scenariots läsning", "the scenario's reading"),
     "target": ("Målvärde", "Target"),
     "year": ("År", "Year"),
     "value": ("Utfall", "Value"),
@@ -76,6 +97,16 @@ WORDS: dict[str, tuple[str, str]] = {
         "Rules per committee show the committee with the least margin; every row is in "
         "--format json or csv. Shadow price: Mkr less objective per Mkr the rule is eased.",
     ),
+}
+
+MONTHS: dict[str, tuple[str, str]] = {
+    str(number): pair
+    for number, pair in enumerate(
+        [("jan", "Jan"), ("feb", "Feb"), ("mar", "Mar"), ("apr", "Apr"), ("maj", "May"),
+         ("jun", "Jun"), ("jul", "Jul"), ("aug", "Aug"), ("sep", "Sep"), ("okt", "Oct"),
+         ("nov", "Nov"), ("dec", "Dec")],
+        start=1,
+    )
 }
 
 OBJECTIVES: dict[str, tuple[str, str]] = {

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from balans.reports.labels import OBJECTIVES, TARGETS, Naming, label, number, word
+from balans.reports.labels import MONTHS, OBJECTIVES, TARGETS, Naming, label, number, word
 from balans.results import Comparison, PlanResult, TargetRow
 
 # Status keys that renderers may colour.
@@ -33,6 +33,8 @@ def plan_sections(r: PlanResult, lang: str, naming: Naming) -> list[Section]:
             _statement("cash_flow", r.cash_flow, naming, r.years, lang),
             _committees(r, lang, naming),
             _statement("restoration", r.restoration, naming, r.years, lang, decimals=0),
+            _liquidity(r, lang),
+            _debt(r, lang),
             _targets(r, lang, naming),
         ]
     if r.diagnosis:
@@ -103,12 +105,19 @@ def target_status(row: TargetRow) -> str:
     return BINDING if row.binding else MET
 
 
-def _tightest_per_committee_rule(targets: list[TargetRow]) -> list[TargetRow]:
-    """Committee-indexed rules shown once per year: the committee with least margin."""
+def where(row_committee: str | None, row_month: int | None, lang: str) -> str:
+    """The committee or the month a target row is about."""
+    if row_month is not None:
+        return label(MONTHS, str(row_month), lang)
+    return row_committee or ""
+
+
+def _tightest_per_year(targets: list[TargetRow]) -> list[TargetRow]:
+    """Rules per committee or month shown once per year: the one with least margin."""
     shown: list[TargetRow] = []
     worst: dict[tuple[str, int], int] = {}
     for row in targets:
-        if row.committee is None:
+        if row.committee is None and row.month is None:
             shown.append(row)
             continue
         key = (row.id, row.year)
@@ -122,7 +131,7 @@ def _tightest_per_committee_rule(targets: list[TargetRow]) -> list[TargetRow]:
 
 def _targets(r: PlanResult, lang: str, naming: Naming) -> Section:
     rows, statuses = [], []
-    for row in _tightest_per_committee_rule(r.targets):
+    for row in _tightest_per_year(r.targets):
         status = target_status(row)
         digits = 2 if row.unit == "%" else 1
         if status == REPORTED:
@@ -132,7 +141,7 @@ def _targets(r: PlanResult, lang: str, naming: Naming) -> Section:
         rows.append([
             label(TARGETS, row.id, lang),
             str(row.year),
-            row.committee or "",
+            where(row.committee, row.month, lang),
             f"{number(row.value, lang, digits)} {row.unit}",
             f"{number(row.limit, lang, digits)} {row.unit}",
             number(row.margin, lang, digits),
@@ -142,7 +151,7 @@ def _targets(r: PlanResult, lang: str, naming: Naming) -> Section:
         statuses.append(status)
     columns = [
         word(k, lang)
-        for k in ("target", "year", "committee", "value", "limit", "margin", "status", "shadow_price")
+        for k in ("target", "year", "where", "value", "limit", "margin", "status", "shadow_price")
     ]
     notes = [word("tightest_note", lang)]
     return Section(
@@ -155,9 +164,10 @@ def diagnosis_section(r: PlanResult, lang: str, naming: Naming) -> Section:
     d = r.diagnosis or {}
     notes = [word("relax", lang) + ":"]
     for row in d.get("relaxations", []):
-        where = f" {naming.committee(row['committee'], lang)}" if row["committee"] else ""
+        place = where(naming.committee(row["committee"], lang) or None, row.get("month"), lang)
+        place = f" {place}" if place else ""
         notes.append(
-            f"  {label(TARGETS, row['rule'], lang)} {row['year']}{where}: "
+            f"  {label(TARGETS, row['rule'], lang)} {row['year']}{place}: "
             f"{number(row['amount_mkr'], lang)} Mkr ({word('limit', lang).lower()} "
             f"{number(row['limit'], lang)})"
         )
@@ -166,19 +176,90 @@ def diagnosis_section(r: PlanResult, lang: str, naming: Naming) -> Section:
         notes.append(word("pressing", lang) + ":")
         grouped: dict[tuple[str, int], list[str]] = {}
         for row in pressing:
-            grouped.setdefault((row["rule"], row["year"]), []).append(row["committee"] or "")
+            grouped.setdefault((row["rule"], row["year"]), []).append(
+                where(row["committee"], row.get("month"), lang)
+            )
         for (rule, year), committees in grouped.items():
             who = ", ".join(c for c in committees if c)
             notes.append(f"  {label(TARGETS, rule, lang)} {year}" + (f" ({who})" if who else ""))
     if d.get("alone"):
         notes.append(word("alone", lang) + ":")
+        impossible = []
         for row in d["alone"]:
             if row["possible"]:
-                text = f"{word('alone_possible', lang)} {number(row['amount_mkr'], lang)} Mkr"
+                years = ", ".join(
+                    f"{year}: {number(amount, lang)}" for year, amount in row["by_year"].items()
+                )
+                notes.append(
+                    f"  {label(TARGETS, row['rule'], lang)}: {word('alone_possible', lang)} "
+                    f"{number(row['amount_mkr'], lang)} Mkr ({years})"
+                )
             else:
-                text = word("alone_impossible", lang)
-            notes.append(f"  {label(TARGETS, row['rule'], lang)}: {text}")
+                impossible.append(label(TARGETS, row["rule"], lang))
+        if impossible:
+            notes.append(f"  {word('alone_impossible', lang)}: {', '.join(impossible)}")
     return Section(word("diagnosis", lang), notes=notes)
+
+
+def _liquidity(r: PlanResult, lang: str) -> Section:
+    """Cash at each month end against the floor, and the credit drawn."""
+    monthly = r.liquidity["monthly"]
+    rows, broken, binding, credit_months = [], [], [], []
+    for y in r.years:
+        keys = [f"{y}-{month:02d}" for month in range(1, 13)]
+        rows.append([f"{y} {word('cash_month', lang)}",
+                     *(number(monthly[k]["cash"], lang, 0) for k in keys)])
+        rows.append([f"{y} {word('credit_month', lang)}",
+                     *(number(monthly[k]["credit"], lang, 0) for k in keys)])
+        for month, key in enumerate(keys, start=1):
+            cell = monthly[key]
+            name = f"{label(MONTHS, str(month), lang)} {y}"
+            if cell["floor"] is not None and cell["cash"] < cell["floor"] - 1e-5:
+                broken.append(f"{name} ({number(cell['cash'] - cell['floor'], lang, 1)})")
+            elif cell["floor"] is not None and abs(cell["cash"] - cell["floor"]) <= 1e-5:
+                binding.append(name)
+            if cell["credit"] > 1e-5:
+                credit_months.append(f"{name} ({number(cell['credit'], lang, 1)})")
+    floors = sorted({c["floor"] for c in monthly.values() if c["floor"] is not None})
+    notes = [
+        f"{word('limit', lang)}: " + ", ".join(number(f, lang, 0) for f in floors) + " Mkr",
+        f"{word('floor_broken', lang)}: {', '.join(broken) or word('none', lang)}",
+        f"{word('floor_binding', lang)}: {', '.join(binding) or word('none', lang)}",
+        f"{word('credit_used', lang)}: {', '.join(credit_months) or word('none', lang)}",
+    ]
+    columns = ["", *(label(MONTHS, str(month), lang) for month in range(1, 13))]
+    return Section(word("liquidity", lang), columns, rows, notes=notes)
+
+
+def _debt(r: PlanResult, lang: str) -> Section:
+    """Loans against lånetak, the debt ratio against its ceiling, interest."""
+    debt = r.debt
+    measures = ("loans", "ceiling", "published_ceiling", "ratio", "ratio_limit",
+                "interest", "credit_interest")
+    rows = [
+        [word(f"debt_{measure}", lang),
+         *(number(debt[measure][y], lang, 2 if "ratio" in measure else 1) for y in r.years)]
+        for measure in measures
+    ]
+    notes = []
+    for reading in debt["readings"]:
+        debt_words = "lån" if reading["numerator"] == "loans" else "långfristiga skulder"
+        if lang != "sv":
+            debt_words = "loans" if reading["numerator"] == "loans" else "long-term liabilities"
+        pharma = {("sv", True): "med läkemedelsbidrag", ("sv", False): "utan läkemedelsbidrag",
+                  ("en", True): "with pharma grant", ("en", False): "without pharma grant"}
+        ratio = ", ".join(f"{y}: {number(v, lang, 1)} %" for y, v in reading["ratio"].items())
+        broken = [str(y) for y, met in reading["ratio_met"].items() if not met]
+        over = [str(y) for y, met in reading["loan_ceiling_met"].items() if not met]
+        mark = " *" if reading["used"] else ""
+        notes.append(
+            f"{debt_words}, {pharma[(lang if lang == 'sv' else 'en', reading['include_pharma_grant'])]}"
+            f"{mark}: {ratio}; {word('debt_ratio_limit', lang)} {word('not_met', lang)}: "
+            f"{', '.join(broken) or word('none', lang)}; {word('debt_ceiling', lang)} "
+            f"{word('not_met', lang)}: {', '.join(over) or word('none', lang)}"
+        )
+    return Section(word("debt", lang), ["", *map(str, r.years)], rows,
+                   notes=[word("readings", lang) + " (* = " + word("used", lang) + "):", *notes])
 
 
 def comparison_sections(c: Comparison, lang: str, naming: Naming) -> list[Section]:

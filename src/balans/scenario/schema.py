@@ -218,6 +218,62 @@ class Assumptions(Strict):
     )
 
 
+MONTHS = 12
+
+
+def _monthly_profile(shares: list[float]) -> list[float]:
+    if len(shares) != MONTHS:
+        raise ValueError(f"{len(shares)} months given, a profile needs {MONTHS}")
+    for month, share in enumerate(shares, start=1):
+        if not math.isfinite(share) or share < 0:
+            raise ValueError(f"month {month}: share {share!r} must be a number >= 0")
+    total = sum(shares)
+    if abs(total - 1.0) > 1e-6:
+        raise ValueError(f"the 12 shares sum to {total:.6g}, they must sum to 1")
+    return shares
+
+
+Profile = Annotated[list[float], AfterValidator(_monthly_profile)]
+
+
+class Profiles(Strict):
+    """How each annual flow spreads over January..December (shares summing to 1)."""
+
+    taxes: Profile = Field(description="Tax revenue, general grants, pharma grant.")
+    revenue: Profile = Field(description="Operating revenue and targeted grants.")
+    costs: Profile = Field(description="Operating payments (salaries, purchases).")
+    pension_payment: Profile = Field(description="The yearly pension payment.")
+    financial: Profile = Field(description="Financial income and interest payments.")
+    investments: Profile = Field(description="Net investments.")
+    pension_purchases: Profile = Field(description="Pension portfolio purchases.")
+    borrowing: Profile = Field(description="New long-term loans.")
+    repayment: Profile = Field(description="Repayments of long-term loans.")
+
+
+class Liquidity(Strict):
+    """The months inside each year: profiles and short-term credit."""
+
+    profiles: Profiles
+    pension_payment: NonNegativeSeries = Field(
+        description="Part of operating payments paid as one pension payment (Mkr)."
+    )
+    credit_limit: NonNegativeSeries = Field(
+        description="Short-term credit (checkkredit) available in a month (Mkr)."
+    )
+    credit_rate_pct: PercentSeries = Field(
+        description="Yearly rate on credit drawn (percent of the average balance)."
+    )
+
+
+class Debt(Strict):
+    """Amortisation policy of long-term loans."""
+
+    amortisation_min_pct: PercentSeries = Field(
+        default_factory=dict,
+        description="Least repayment per year, percent of the opening loans.",
+    )
+
+
 class Rule(Strict):
     """Common switches of a rule (målvärde)."""
 
@@ -269,13 +325,25 @@ class DebtRatioRule(Rule):
 
 
 class LoanCeilingRule(Rule):
-    """Lånetak: long-term loans at most the decided ceiling (Mkr)."""
+    """Lånetak: long-term loans at most the ceiling (Mkr).
 
-    limit: NonNegativeSeries
+    With `basis: land_buildings` the ceiling is `share_pct` of land and buildings,
+    rounded to `step` Mkr, so it moves with the investments; with `basis: fixed`
+    it is `limit` as given.
+    """
+
+    basis: Literal["land_buildings", "fixed"] = "land_buildings"
+    share_pct: Annotated[float, Field(gt=0, le=1000)] = 100.0
+    rounding: Literal["nearest", "down", "up", "none"] = "nearest"
+    step: Annotated[float, Field(gt=0, le=10000)] = 50.0
+    limit: NonNegativeSeries = Field(
+        default_factory=dict,
+        description="Fixed ceilings (basis: fixed), or the published ones to check.",
+    )
 
 
 class LiquidityRule(Rule):
-    """Likviditetsgolv: cash at year end at least the floor (Mkr)."""
+    """Likviditetsgolv: cash at the end of every month at least the floor (Mkr)."""
 
     floor: Series
 
@@ -340,6 +408,8 @@ class Scenario(Strict):
     opening: Opening
     budget: Budget
     assumptions: Assumptions
+    liquidity: Liquidity
+    debt: Debt = Field(default_factory=Debt)
     rules: Rules
     levers: Levers = Field(default_factory=Levers)
     objective: Literal["min-savings", "closest-to-decided", "max-margin"] = (

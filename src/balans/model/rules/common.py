@@ -64,3 +64,13 @@ def _dimen(index: list) -> int:
         return 1
     first = index[0]
     return len(first) if isinstance(first, tuple) else 1
+
+
+def split_index(index) -> tuple[int, str | None, int | None]:
+    """(year, committee, month) of a rule index: year, (year, committee) or (year, month)."""
+    if not isinstance(index, tuple):
+        return index, None, None
+    year, second = index
+    if isinstance(second, int):
+        return year, None, second
+    return year, second, None

@@ -44,6 +44,10 @@ def define_debt_ratio_ceiling(m: pyo.ConcreteModel, data: ModelData, s: Scenario
 
 
 def define_loan_ceiling(m: pyo.ConcreteModel, data: ModelData, s: Scenario) -> None:
-    """loan_ceiling[y]: loans[y] <= ceiling[y] (Tabell 7, Mkr)."""
-    limit = s.rules.loan_ceiling.limit
+    """loan_ceiling[y]: loans[y] <= ceiling[y] (Tabell 7, Mkr).
+
+    ceiling = share_pct % of land and buildings rounded to `step`, computed in
+    Python from the plan's investments (or fixed values with `basis: fixed`).
+    """
+    limit = data.loan_ceiling
     add_rule(m, "loan_ceiling", sorted(limit), lambda m, y: m.loans[y], limit, "max")

@@ -1,0 +1,181 @@
+"""Liquidity month by month, short-term credit, loans with interest, lånetak, kassalikviditet."""
+
+from __future__ import annotations
+
+import pytest
+from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from balans.cli import main
+from balans.errors import ScenarioError
+from balans.model.data import round_to_step
+from balans.plan import evaluate, optimise
+from balans.scenario.load import load_scenario
+from balans.testing import SCENARIOS, make_scenario, write_whatif
+
+YEARS = (2026, 2027, 2028, 2029, 2030)
+
+
+def _months(plan, year):
+    return [f"{year}-{month:02d}" for month in range(1, 13)]
+
+
+@pytest.mark.parametrize("plan_name", ["decided_plan", "optimal_plan"])
+def test_monthly_flows_sum_to_the_annual_budget_for_every_year_and_line(request, plan_name):
+    plan = request.getfixturevalue(plan_name)
+    liquidity = plan.liquidity
+    for y in plan.years:
+        for line, annual in liquidity["annual_flows"].items():
+            months = sum(liquidity["flows"][key][line] for key in _months(plan, y))
+            assert months == pytest.approx(annual[y], abs=1e-9), (line, y)
+        total = sum(annual[y] for annual in liquidity["annual_flows"].values())
+        assert total == pytest.approx(plan.cash_flow["cash_change"][y], abs=1e-9)
+        # December is the year-end balance of the balansbudget.
+        assert liquidity["monthly"][f"{y}-12"]["cash"] == pytest.approx(plan.balance["cash"][y])
+
+
+def test_the_floor_holds_in_every_month_of_an_optimal_plan(optimal_plan):
+    for key, cell in optimal_plan.liquidity["monthly"].items():
+        assert cell["cash"] >= cell["floor"] - 1e-6, key
+        assert cell["credit"] >= -1e-9
+        if key.endswith("-12"):
+            assert cell["credit"] == pytest.approx(0.0)
+
+
+def test_the_decided_plan_shows_the_months_below_the_floor(decided_plan):
+    low = {k: c["cash"] for k, c in decided_plan.liquidity["monthly"].items() if c["cash"] < 200}
+    assert "2026-08" in low and "2026-12" in low  # 63 Mkr at the end of 2026 (Tabell 5)
+    assert decided_plan.target("liquidity_floor", 2026, month=12).margin == pytest.approx(
+        63 - 200, abs=0.6
+    )
+
+
+def test_credit_bridges_the_months_before_a_loan_arrives(optimal_plan):
+    """With new loans raised in December, credit carries the summer, at a cost."""
+    plan = optimise(make_scenario("liquidity.profiles.borrowing=[0,0,0,0,0,0,0,0,0,0,0,1]"))
+    assert plan.status == "optimal"
+    credit = {k: c["credit"] for k, c in plan.liquidity["monthly"].items() if c["credit"] > 1e-6}
+    assert "2026-08" in credit
+    assert all(not key.endswith("-12") for key in credit)
+    assert all(value <= 300 + 1e-6 for value in credit.values())  # checkkredit limit
+    # Credit interest = 4.5 % / 12 on each month's balance, inside financial costs.
+    expected = 0.045 / 12 * sum(v for k, v in credit.items() if k.startswith("2026"))
+    assert plan.debt["credit_interest"][2026] == pytest.approx(expected)
+    assert plan.objective >= optimal_plan.objective
+
+
+def test_raising_the_floor_never_lowers_the_objective():
+    objectives = []
+    for floor in (150, 200, 250):
+        plan = optimise(make_scenario(*(f"rules.liquidity_floor.floor.{y}={floor}" for y in YEARS)))
+        objectives.append(plan.objective if plan.status == "optimal" else float("inf"))
+    assert objectives == sorted(objectives)
+
+
+def test_without_credit_the_plan_costs_at_least_as_much(optimal_plan):
+    plan = optimise(make_scenario(base=SCENARIOS / "whatif-no-checkkredit.yaml"))
+    assert plan.status == "optimal"
+    assert plan.objective >= optimal_plan.objective - 1e-6
+    assert all(c["credit"] == 0 for c in plan.liquidity["monthly"].values())
+
+
+@settings(max_examples=15, deadline=None)
+@given(st.floats(0, 6), st.floats(0, 4))
+def test_a_higher_interest_rate_never_raises_the_result(rate, extra):
+    low = evaluate(make_scenario(*(f"assumptions.interest_rate_pct.{y}={rate}" for y in YEARS)))
+    high = evaluate(
+        make_scenario(*(f"assumptions.interest_rate_pct.{y}={rate + extra}" for y in YEARS))
+    )
+    for y in YEARS:
+        assert high.income["result"][y] <= low.income["result"][y] + 1e-9
+
+
+def test_interest_is_the_rate_times_the_average_loan_balance(decided_plan):
+    # 3.0 % on (600 + 750) / 2 in 2026, on 750 later (decided loans, Tabell 6).
+    assert decided_plan.debt["interest"][2026] == pytest.approx(0.03 * 675)
+    assert decided_plan.debt["interest"][2027] == pytest.approx(0.03 * 750)
+
+
+def test_pension_part_of_financial_costs_stays_as_given():
+    """Interest +1 pp changes financial costs by exactly the extra loan interest."""
+    base = evaluate(make_scenario())
+    higher = evaluate(make_scenario(base=SCENARIOS / "whatif-interest-plus-1pp.yaml"))
+    for y in YEARS:
+        extra = higher.debt["interest"][y] - base.debt["interest"][y]
+        assert base.income["financial_costs"][y] - higher.income["financial_costs"][y] == (
+            pytest.approx(extra)
+        )
+
+
+@pytest.mark.parametrize(("value", "rounding", "expected"), [
+    (737, "nearest", 750), (847, "nearest", 850), (959, "nearest", 950),  # Tabell 7
+    (775, "nearest", 800), (737, "down", 700), (701, "up", 750), (737, "none", 737),
+])
+def test_loan_ceiling_rounding(value, rounding, expected):
+    assert round_to_step(value, 50, rounding) == expected
+
+
+def test_loan_ceiling_follows_land_and_buildings(decided_plan):
+    # Tabell 7: 750 / 850 / 950 = mark och byggnader 737 / 847 / 959 rounded to 50.
+    assert [decided_plan.debt["ceiling"][y] for y in (2026, 2027, 2028)] == [750, 850, 950]
+    getingen = evaluate(make_scenario(base=SCENARIOS / "whatif-getingen-11.yaml"))
+    # +50 Mkr of buildings in 2026: 787 -> 800; +100 less 1.7 written off in 2027.
+    assert getingen.debt["ceiling"][2026] == 800
+    assert getingen.debt["ceiling"][2027] == 950
+    assert any("Lånetaket 2026 blir 800" in f for f in getingen.findings)
+
+
+def test_loan_ceiling_rounding_rule_is_a_setting():
+    plan = evaluate(make_scenario("rules.loan_ceiling.rounding=down"))
+    assert [plan.debt["ceiling"][y] for y in (2026, 2027, 2028)] == [700, 800, 950]
+    assert not plan.target("loan_ceiling", 2026).met  # 750 Mkr of loans > 700
+
+
+def test_both_readings_are_reported_for_the_decided_plan(decided_plan):
+    readings = {(r["numerator"], r["include_pharma_grant"]): r for r in decided_plan.debt["readings"]}
+    # BRIEF finding 3: 891 / 5999.0 = 14.9 %, 891 / 5448.5 = 16.4 % > 16 %.
+    assert readings[("long_term_liabilities", True)]["ratio"][2026] == pytest.approx(14.86, abs=0.02)
+    assert readings[("long_term_liabilities", False)]["ratio"][2026] == pytest.approx(16.36, abs=0.02)
+    assert readings[("long_term_liabilities", False)]["ratio_met"][2026] is False
+    # BRIEF finding 2: 891 of long-term liabilities against a 750 ceiling.
+    assert readings[("long_term_liabilities", True)]["loan_ceiling_met"][2026] is False
+    assert readings[("loans", True)]["loan_ceiling_met"][2026] is True
+    assert [r["used"] for r in decided_plan.debt["readings"]].count(True) == 1
+
+
+def test_amortisation_policy_is_kept():
+    plan = optimise(make_scenario(base=SCENARIOS / "whatif-amortisation-5pct.yaml"))
+    assert plan.status == "optimal"
+    for y in (2027, 2028, 2029, 2030):
+        before = plan.balance["loans"][y - 1]
+        assert plan.cash_flow["debt_repayment"][y] >= 0.05 * before - 1e-6
+
+
+def test_quick_ratio_is_reported_against_100_percent(decided_plan):
+    # (kortfristiga fordringar 427 + kassa 62.9) / kortfristiga skulder 1043.5 (Tabell 5)
+    row = decided_plan.target("quick_ratio", 2026)
+    assert row.value == pytest.approx(100 * (427 + 62.9) / 1043.5, abs=0.05)
+    assert row.limit == 100 and not row.met and not row.enforced
+
+
+BAD_PROFILES = [
+    ("[0.5, 0.5]", "2 months given, a profile needs 12"),
+    ("[0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1]", "sum to 1.2"),
+    ("[-0.1, 0.2, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0, 0]", "month 1: share -0.1"),
+    ("[0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.05, 0.05, 0]", "13 months given"),
+    ("[0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, .nan]", "month 12"),
+]
+
+
+@pytest.mark.parametrize(("profile", "words"), BAD_PROFILES)
+def test_bad_profiles_get_clear_errors(tmp_path, profile, words):
+    path = write_whatif(tmp_path, f"liquidity:\n  profiles:\n    costs: {profile}\n")
+    with pytest.raises(ScenarioError) as caught:
+        load_scenario(path)
+    message = str(caught.value)
+    assert "\n" not in message
+    assert message.startswith(f"{path}:4: liquidity.profiles.costs")
+    assert words in message
+    result = CliRunner().invoke(main, ["validate", str(path)])
+    assert result.exit_code == 1 and words in result.output
