@@ -14,10 +14,17 @@ from balans import __version__
 from balans.errors import BalansError
 from balans.plan import compare, evaluate, optimise
 from balans.reports.labels import TARGETS, label, naming_from, number, word
-from balans.reports.data import comparison_to_dict, plan_to_dict, plan_to_frame
+from balans.fou import fou_table
+from balans.reports.data import (
+    comparison_to_dict,
+    fou_to_dict,
+    fou_to_frame,
+    plan_to_dict,
+    plan_to_frame,
+)
 from balans.reports.markdown import render_markdown
 from balans.reports.output import emit, to_csv, to_json
-from balans.reports.sections import comparison_sections, plan_sections, where
+from balans.reports.sections import comparison_sections, fou_sections, plan_sections, where
 from balans.reports.terminal import render_terminal
 from balans.results import Comparison, PlanResult
 from balans.scenario.load import load_scenario
@@ -128,6 +135,26 @@ def compare_command(scenario_file, overrides, output_format, output, lang, objec
     emit(_render_comparison(comparison, loaded.scenario, output_format, lang, output), output)
     if comparison.optimal.status != "optimal":
         _fail(_infeasible_line(comparison.optimal, lang), EXIT_INFEASIBLE)
+
+
+@main.command(name="fou")
+@scenario_options
+@reports_errors
+def fou_command(scenario_file, overrides, output_format, output, lang) -> None:
+    """FoU-medel: each level's targets, extra savings, per inhabitant and grants."""
+    loaded = load_scenario(scenario_file, overrides)
+    table = fou_table(loaded, lang)
+    if output_format == "json":
+        text = to_json(fou_to_dict(table))
+    elif output_format == "csv":
+        text = to_csv([fou_to_frame(table)])
+    else:
+        sections = fou_sections(table, lang, naming_from(loaded.scenario))
+        if output_format == "md":
+            text = render_markdown(sections, f"balans fou: {table['scenario']}")
+        else:
+            text = render_terminal(sections, colour=output is None and sys.stdout.isatty())
+    emit(text, output)
 
 
 @main.command()

@@ -60,6 +60,7 @@ class PlanResult:
     committees: dict[str, dict[str, dict[int, float]]] = field(default_factory=dict)
     fou_tkr: dict[int, float] = field(default_factory=dict)
     restoration: Table = field(default_factory=dict)
+    fou: dict[str, Any] = field(default_factory=dict)
     liquidity: dict[str, Any] = field(default_factory=dict)
     debt: dict[str, Any] = field(default_factory=dict)
     targets: list[TargetRow] = field(default_factory=list)
@@ -116,6 +117,7 @@ def collect_result(
             "name": outcome.solver,
             "version": outcome.solver_version,
             "termination": outcome.termination,
+            "problem_type": outcome.problem_type,
             "solve_seconds": round(outcome.solve_seconds, 4),
         },
     )
@@ -125,7 +127,8 @@ def collect_result(
     result.cash_flow = cash_flow_statement(m, data, years)
     result.balance = balance_sheet(scenario, data, result.income, result.cash_flow, m)
     result.committees = committee_table(m, data)
-    result.fou_tkr = {y: pyo.value(m.fou_tkr[y]) for y in years}
+    result.fou_tkr = {y: float(pyo.value(m.fou_tkr[y])) for y in years}
+    result.fou = fou_table_of_plan(m, scenario, result.fou_tkr)
     result.restoration = restoration_table(data, result.income["result"], years)
     result.liquidity = liquidity_table(m, scenario, years)
     result.debt = debt_table(m, scenario, data, result)
@@ -140,6 +143,8 @@ def primary_objective(m: pyo.ConcreteModel) -> float:
         return pyo.value(m.weighted_savings)
     if m.objective_name == "closest-to-decided":
         return pyo.value(m.distance_to_decided)
+    if m.objective_name == "max-fou":
+        return pyo.value(m.fou_floor)
     return pyo.value(m.margin)
 
 
@@ -150,7 +155,7 @@ def _series(component, years: list[int]) -> dict[int, float]:
 def income_statement(m: pyo.ConcreteModel, years: list[int]) -> Table:
     """Resultatbudget lines with the published signs."""
     income = {
-        "operating_revenue": _series(m.operating_revenue_data, years),
+        "operating_revenue": _series(m.operating_revenue, years),
         "targeted_grants": _series(m.targeted_grants_data, years),
         "operating_costs": _series(m.operating_costs, years),
         "depreciation": {y: -v for y, v in _series(m.depreciation_data, years).items()},
@@ -322,7 +327,7 @@ def _rule_row(
         limit=limit,
         met=margin >= -TOLERANCE,
         margin=margin,
-        unit="Mkr",
+        unit=spec.unit if spec.unit != "%" else "Mkr",
         enforced=enforced,
         committee=committee,
         month=month,
@@ -455,3 +460,17 @@ def debt_table(m: pyo.ConcreteModel, s: Scenario, data: ModelData, r: PlanResult
             })
     table["readings"] = readings
     return table
+
+
+def fou_table_of_plan(
+    m: pyo.ConcreteModel, s: Scenario, fou_tkr: dict[int, float]
+) -> dict[str, Any]:
+    """Per year: FoU per 100 000 inhabitants, salary after PO, BAS-ALF premium."""
+    fou = s.fou
+    return {
+        "per_100k": {y: v / fou.population * 100_000 for y, v in fou_tkr.items()},
+        "salary_tkr": {
+            y: v / (1 + fou.payroll_overhead_pct[y] / 100) for y, v in fou_tkr.items()
+        },
+        "bas_alf_premium_mkr": {y: float(pyo.value(m.bas_alf_premium[y])) for y in fou_tkr},
+    }

@@ -33,6 +33,7 @@ class SolveOutcome:
     solve_seconds: float = 0.0
     solver: str = "highs"
     solver_version: str = ""
+    problem_type: str = "LP"
     duals: dict[str, float] = field(default_factory=dict)
 
     @property
@@ -64,19 +65,23 @@ def solve_model(
     elapsed = time.perf_counter() - started
     condition = results.termination_condition
     version = ".".join(str(v) for v in (results.solver_version or ()))
+    problem_type = "LP" if _is_linear_program(m) else "MILP"
     if condition == TerminationCondition.convergenceCriteriaSatisfied:
         results.solution_loader.load_vars()
         outcome = SolveOutcome(
             OPTIMAL, condition.name, pyo.value(m.objective), 0.0, elapsed,
-            solver_version=version,
+            solver_version=version, problem_type=problem_type,
         )
-        if duals and _is_linear_program(m):
+        if duals and problem_type == "LP":
             outcome.duals = {
                 con.name: value for con, value in results.solution_loader.get_duals().items()
             }
         return outcome
     if condition in _INFEASIBLE:
-        return SolveOutcome(INFEASIBLE, condition.name, None, 0.0, elapsed, solver_version=version)
+        return SolveOutcome(
+            INFEASIBLE, condition.name, None, 0.0, elapsed,
+            solver_version=version, problem_type=problem_type,
+        )
     if condition == TerminationCondition.unbounded:
         return SolveOutcome(UNBOUNDED, condition.name, None, 0.0, elapsed, solver_version=version)
     raise SolverError(_trouble_message(condition))

@@ -146,6 +146,8 @@ def rule_value(
         return sum(r.income["result"][y] for y in r.years if y <= year)
     if rule_id == "loan_ceiling":
         return r.balance["loans"][year]
+    if rule_id == "fou_per_inhabitant":
+        return r.fou_tkr[year]
     if rule_id == "liquidity_floor":
         return r.liquidity["monthly"][f"{year}-{month:02d}"]["cash"]
     if rule_id == "debt_ratio_ceiling":

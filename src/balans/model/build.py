@@ -26,13 +26,14 @@ def build_model(
     m = pyo.ConcreteModel(name=scenario.name)
     define_sets(m, data)
     define_parameters(m, data)
-    define_levers(m, data, scenario)
+    objective = objective or scenario.objective
+    define_levers(m, data, scenario, mode, objective)
     define_accounts(m, data)
     define_months(m, data)
     m.margin = pyo.Var(bounds=(-MARGIN_BOUND, MARGIN_BOUND), initialize=0.0)
     for spec in RULES:
         spec.define(m, data, scenario)
-    define_objective(m, data, scenario, objective or scenario.objective)
+    define_objective(m, data, scenario, objective)
     if mode == "decided":
         fix_to_decided(m, data)
         deactivate_rules(m)
@@ -80,11 +81,28 @@ def define_parameters(m: pyo.ConcreteModel, data: ModelData) -> None:
         )
 
 
-def define_levers(m: pyo.ConcreteModel, data: ModelData, s: Scenario) -> None:
-    """Savings per year and committee, FoU, new loans and repayments."""
+def define_levers(
+    m: pyo.ConcreteModel, data: ModelData, s: Scenario, mode: Mode, objective: str
+) -> None:
+    """Savings per year and committee, FoU, new loans and repayments.
+
+    FoU from fou.from_year on: max-fou may set it within fou.min_tkr..max_tkr;
+    other objectives keep at least the scenario's level and may raise it up to
+    fou.max_tkr only where a rule asks for more (it costs). With fou.discrete
+    it is one of fou.levels per year (binary variables: a MILP). The decided
+    plan keeps the scenario's level.
+    """
     m.savings = pyo.Var(m.years, m.committees, bounds=(0, None), initialize=0.0)
     fou = s.budget.fou_tkr
     m.fou_tkr = pyo.Var(m.years, bounds=lambda m, y: (fou[y], fou[y]))
+    m.fou_years = pyo.Set(initialize=[y for y in data.years if y >= s.fou.from_year])
+    if mode == "optimal":
+        for y in m.fou_years:
+            low = s.fou.min_tkr if objective == "max-fou" else fou[y]
+            m.fou_tkr[y].setlb(low)
+            m.fou_tkr[y].setub(max(low, s.fou.max_tkr))
+        if s.fou.discrete:
+            define_fou_levels(m, s.fou.levels)
     m.new_debt = pyo.Var(m.years, bounds=(0, s.levers.max_new_borrowing))
     m.repayment = pyo.Var(m.years, bounds=(0, None))
     m.minimum_repayment_share = pyo.Param(
@@ -93,10 +111,50 @@ def define_levers(m: pyo.ConcreteModel, data: ModelData, s: Scenario) -> None:
     )
 
 
+def define_fou_levels(m: pyo.ConcreteModel, levels: list[float]) -> None:
+    """FoU[y] is exactly one of the levels: sum of level x choice, one choice a year."""
+    m.fou_levels = pyo.Set(initialize=range(len(levels)), ordered=True)
+    m.fou_level_value = pyo.Param(m.fou_levels, initialize=dict(enumerate(levels)), mutable=True)
+    m.fou_choice = pyo.Var(m.fou_years, m.fou_levels, domain=pyo.Binary)
+    m.fou_one_level = pyo.Constraint(
+        m.fou_years, rule=lambda m, y: sum(m.fou_choice[y, k] for k in m.fou_levels) == 1
+    )
+    m.fou_at_level = pyo.Constraint(
+        m.fou_years,
+        rule=lambda m, y: m.fou_tkr[y]
+        == sum(m.fou_level_value[k] * m.fou_choice[y, k] for k in m.fou_levels),
+    )
+
+
+def define_bas_alf(m: pyo.ConcreteModel, data: ModelData) -> None:
+    """BAS-ALF premium (Mkr): elasticity x (FoU `lag` years earlier - reference).
+
+    Years before the horizon use the opening year's FoU, and the reference
+    level before that, so with elasticity 0 (the default) the premium is 0.
+    """
+    bas_alf = data.bas_alf
+    m.bas_alf_elasticity = pyo.Param(initialize=bas_alf["elasticity"], mutable=True)
+
+    def earlier_fou(m, y):
+        earlier = y - bas_alf["lag"]
+        if earlier in m.years:
+            return m.fou_tkr[earlier]
+        if earlier == data.opening_year:
+            return bas_alf["opening_fou_tkr"]
+        return bas_alf["reference_fou_tkr"]
+
+    m.bas_alf_premium = pyo.Expression(
+        m.years,
+        rule=lambda m, y: m.bas_alf_elasticity
+        * (earlier_fou(m, y) - bas_alf["reference_fou_tkr"]) / 1000,
+    )
+
+
 def define_accounts(m: pyo.ConcreteModel, data: ModelData) -> None:
     """The identities of the three statements (BRIEF: the decided budget)."""
     first = data.first_year
     fou_committee = data.fou_committee
+    define_bas_alf(m, data)
     m.opening_loans = pyo.Param(initialize=data.opening_loans, mutable=True)
     m.opening_cash = pyo.Param(initialize=data.opening_cash, mutable=True)
     m.opening_restoration = pyo.Param(initialize=data.opening_restoration, mutable=True)
@@ -118,14 +176,18 @@ def define_accounts(m: pyo.ConcreteModel, data: ModelData) -> None:
         m.committees,
         rule=lambda m, y, c: m.committee_operating_costs[y, c]
         + m.committee_depreciation[y, c]
-        - m.committee_revenue[y, c],
+        - m.committee_revenue[y, c]
+        - (m.bas_alf_premium[y] if c == fou_committee else 0.0),
+    )
+    m.operating_revenue = pyo.Expression(
+        m.years, rule=lambda m, y: m.operating_revenue_data[y] + m.bas_alf_premium[y]
     )
     m.operating_costs = pyo.Expression(
         m.years, rule=lambda m, y: -sum(m.committee_operating_costs[y, c] for c in m.committees)
     )
     m.net_operating_costs = pyo.Expression(
         m.years,
-        rule=lambda m, y: m.operating_revenue_data[y]
+        rule=lambda m, y: m.operating_revenue[y]
         + m.targeted_grants_data[y]
         + m.operating_costs[y]
         - m.depreciation_data[y],
@@ -213,7 +275,7 @@ def define_months(m: pyo.ConcreteModel, data: ModelData) -> None:
     annual = {
         "taxes_and_grants": ("taxes", lambda m, y: m.tax_revenue_data[y]
                              + m.general_grants_data[y] + m.pharma_grant_data[y]),
-        "operating_revenue": ("revenue", lambda m, y: m.operating_revenue_data[y]
+        "operating_revenue": ("revenue", lambda m, y: m.operating_revenue[y]
                               + m.targeted_grants_data[y]),
         "financial_income": ("financial", lambda m, y: m.financial_income_data[y]),
         "new_long_term_debt": ("borrowing", lambda m, y: m.new_debt[y]),
@@ -274,6 +336,8 @@ def define_objective(m: pyo.ConcreteModel, data: ModelData, s: Scenario, name: s
         m.objective = pyo.Objective(expr=m.distance_to_decided + TIE_BREAK * m.tie_break)
     elif name == "max-margin":
         define_margin_objective(m, data, s)
+    elif name == "max-fou":
+        define_fou_objective(m, data, s)
     else:
         raise ValueError(f"unknown objective {name!r}")
     m.objective_name = name
@@ -342,7 +406,18 @@ def define_margin_objective(m: pyo.ConcreteModel, data: ModelData, s: Scenario) 
     by default what the decided plan implies: with the decided effort, timed
     and spread as well as possible, how far from every limit can the plan stay?
     """
-    cap = s.levers.max_total_savings
+    define_savings_budget(m, data, s.levers.max_total_savings)
+    m.margin.setlb(0.0)
+    for spec in RULES:
+        if spec.in_max_margin and spec.enabled(s):
+            getattr(m, f"{spec.key}_margin_weight").set_value(1.0)
+    m.objective = pyo.Objective(
+        expr=-m.margin + TIE_BREAK * (m.weighted_savings + m.tie_break)
+    )
+
+
+def define_savings_budget(m: pyo.ConcreteModel, data: ModelData, cap: float | None) -> None:
+    """New savings of the whole horizon at most `cap` (default: the decided plan's)."""
     if cap is None:
         cap = max(0.0, sum(data.decided.savings.values()))
     m.total_savings_cap = pyo.Param(initialize=cap, mutable=True)
@@ -350,12 +425,21 @@ def define_margin_objective(m: pyo.ConcreteModel, data: ModelData, s: Scenario) 
         expr=sum(m.savings[y, c] for y in m.years for c in m.committees)
         <= m.total_savings_cap
     )
-    m.margin.setlb(0.0)
-    for spec in RULES:
-        if spec.in_max_margin and spec.enabled(s):
-            getattr(m, f"{spec.key}_margin_weight").set_value(1.0)
+
+
+def define_fou_objective(m: pyo.ConcreteModel, data: ModelData, s: Scenario) -> None:
+    """The highest FoU level every year from fou.from_year can keep (max-min).
+
+    Savings are capped at fou.savings_limit (default the decided plan's); the
+    lowest FoU level over the years is maximised, then the sum of levels.
+    """
+    define_savings_budget(m, data, s.fou.savings_limit)
+    m.fou_floor = pyo.Var(bounds=(0, None))
+    m.fou_floor_below = pyo.Constraint(m.fou_years, rule=lambda m, y: m.fou_floor <= m.fou_tkr[y])
     m.objective = pyo.Objective(
-        expr=-m.margin + TIE_BREAK * (m.weighted_savings + m.tie_break)
+        expr=-m.fou_floor / 1000
+        - TIE_BREAK * sum(m.fou_tkr[y] / 1000 for y in m.fou_years)
+        + TIE_BREAK**2 * (m.weighted_savings + m.tie_break)
     )
 
 

@@ -66,6 +66,7 @@ class ModelData:
     credit_rate: ByYear
     loan_ceiling: ByYear
     amortisation_min: ByYear
+    bas_alf: dict[str, float]
     decided: DecidedLevers
 
     @property
@@ -142,6 +143,12 @@ def build_data(scenario: Scenario) -> ModelData:
         credit_rate={y: s.liquidity.credit_rate_pct[y] / 100 for y in years},
         loan_ceiling=loan_ceilings(s, additional["book_value"]),
         amortisation_min={y: pct / 100 for y, pct in s.debt.amortisation_min_pct.items()},
+        bas_alf={
+            "elasticity": s.fou.bas_alf.elasticity,
+            "lag": s.fou.bas_alf.lag_years,
+            "reference_fou_tkr": s.fou.bas_alf.reference_fou_tkr,
+            "opening_fou_tkr": s.opening.fou_tkr,
+        },
         decided=decided_levers(s, cost_share),
     )
 

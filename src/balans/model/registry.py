@@ -9,6 +9,7 @@ import pyomo.environ as pyo
 
 from balans.model.data import ModelData
 from balans.model.rules.debt import define_debt_ratio_ceiling, define_loan_ceiling
+from balans.model.rules.fou import define_fou_per_inhabitant
 from balans.model.rules.frames import define_committee_frames
 from balans.model.rules.liquidity import define_liquidity_floor
 from balans.model.rules.restoration import (
@@ -86,6 +87,11 @@ RULES: tuple[RuleSpec, ...] = (
         "savings_capacity", "savings_capacity", "Besparingsförmåga",
         "Savings capacity", "Mkr", "ASSUMPTION (scenario)", define_savings_capacity,
         in_max_margin=False,
+    ),
+    RuleSpec(
+        "fou_per_inhabitant", "fou_per_inhabitant", "FoU per invånare",
+        "FoU per inhabitant", "tkr", "FoU bilaga (Norrbotten, Västernorrland)",
+        define_fou_per_inhabitant, in_max_margin=False,
     ),
 )
 

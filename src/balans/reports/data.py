@@ -46,6 +46,7 @@ def plan_to_dict(r: PlanResult) -> dict[str, Any]:
         },
         "committees": r.committees,
         "fou_tkr": r.fou_tkr,
+        "fou": r.fou,
         "restoration": r.restoration,
         "liquidity": r.liquidity,
         "debt": r.debt,
@@ -139,3 +140,34 @@ def plan_to_rows(r: PlanResult) -> list[tuple]:
         add("targets", f"{t.id}.limit", where, t.year, t.limit, t.unit, t.month)
         add("targets", f"{t.id}.met", where, t.year, float(t.met), "bool", t.month)
     return rows
+
+
+def fou_to_dict(table: dict[str, Any]) -> dict[str, Any]:
+    """The JSON document of `balans fou`."""
+    return _clean({
+        "schema_version": SCHEMA_VERSION,
+        "scenario": table["scenario"],
+        "base_fou_tkr": table["base_fou_tkr"],
+        "from_year": table["from_year"],
+        "levels": [asdict(row) for row in table["levels"]],
+        "benchmarks": table["benchmarks"],
+        "calibration": table["calibration"],
+    })
+
+
+def fou_to_frame(table: dict[str, Any]) -> pd.DataFrame:
+    """`balans fou` as a tidy table: one row per level and quantity."""
+    rows = []
+    for row in table["levels"]:
+        values = {
+            "feasible": float(row.feasible),
+            "extra_savings": row.extra_savings,
+            "per_100k": row.per_100k,
+            "salary_tkr": row.salary_tkr,
+            "pre_2021_equivalent_tkr": row.pre_2021_equivalent_tkr,
+            **{f"grants.{c}": float(n) for c, n in row.grants.items()},
+            **{f"extra_savings.{c}": v for c, v in row.extra_savings_by_committee.items()},
+        }
+        for quantity, value in values.items():
+            rows.append((table["scenario"], row.fou_tkr, quantity, value))
+    return pd.DataFrame(rows, columns=["scenario", "fou_tkr", "quantity", "value"])

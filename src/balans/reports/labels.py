@@ -21,6 +21,7 @@ TARGETS: dict[str, tuple[str, str]] = {
     "loan_ceiling": ("Lånetak", "Loan ceiling"),
     "liquidity_floor": ("Likviditetsgolv", "Liquidity floor"),
     "savings_capacity": ("Besparingsförmåga", "Savings capacity"),
+    "fou_per_inhabitant": ("FoU per invånare", "FoU per inhabitant"),
     "equity_ratio": ("Soliditet (förbättras)", "Equity ratio (improving)"),
     "net_cost_growth": ("Nettokostnadsutveckling", "Net cost growth"),
     "gross_cost_growth": ("Bruttokostnadsutveckling", "Gross cost growth"),
@@ -65,6 +66,26 @@ WORDS: dict[str, tuple[str, str]] = {
     "debt_interest": ("Räntekostnad lån (Mkr)", "Loan interest (Mkr)"),
     "debt_credit_interest": ("Räntekostnad checkkredit (Mkr)", "Credit interest (Mkr)"),
     "readings": ("Läsningar", "Readings"),
+    "fou": ("FoU-medel: vad varje nivå kostar och ger", "FoU funds: what each level costs and buys"),
+    "fou_level": ("Nivå (tkr)", "Level (tkr)"),
+    "fou_all_targets": ("Alla målvärden", "All targets"),
+    "fou_extra_savings": ("Extra besparing (Mkr)", "Extra savings (Mkr)"),
+    "fou_per_100k": ("tkr per 100 000 inv.", "tkr per 100,000 inh."),
+    "fou_salary": ("Lön efter PO (tkr)", "Salary after PO (tkr)"),
+    "fou_pre_2021": ("Motsvarar före 2021 (tkr)", "Pre-2021 equivalent (tkr)"),
+    "fou_phd": ("Doktorand", "PhD"),
+    "fou_postdoc": ("Postdok", "Postdoc"),
+    "fou_projects": ("Projekt", "Projects"),
+    "fou_base": ("Scenariots nivå", "The scenario's level"),
+    "from_year": ("från", "from"),
+    "fou_benchmarks": ("Jämförelse, tkr per 100 000 invånare", "Benchmarks, tkr per 100,000 inhabitants"),
+    "fou_extra_by_committee": (
+        "Extra besparing per nämnd, hela perioden (Mkr)", "Extra savings per committee, whole horizon (Mkr)"
+    ),
+    "fou_calibration": (
+        "Fördelningsmodellen mot utfallet (modell / beviljat)",
+        "Allocation model against the outcome (model / granted)",
+    ),
     "used": ("scenariots läsning", "the scenario's reading"),
     "target": ("Målvärde", "Target"),
     "year": ("År", "Year"),
@@ -115,6 +136,7 @@ OBJECTIVES: dict[str, tuple[str, str]] = {
         "närmast beslutad plan (Mkr avvikelse)", "closest to the decided plan (Mkr)"
     ),
     "max-margin": ("största säkerhetsmarginal (Mkr)", "largest safety margin (Mkr)"),
+    "max-fou": ("högsta FoU-nivå varje år (tkr)", "highest FoU level every year (tkr)"),
 }
 
 

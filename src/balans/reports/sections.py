@@ -55,7 +55,8 @@ def _summary(r: PlanResult, lang: str) -> Section:
     if r.mode == "optimal" and r.objective is not None:
         notes.append(
             f"{word('objective', lang)}: {label(OBJECTIVES, r.objective_name, lang)} = "
-            f"{number(r.objective, lang)}"
+            f"{number(r.objective, lang)} ({r.solver.get('problem_type', 'LP')}, HiGHS "
+            f"{r.solver.get('version', '')})"
         )
     if r.fou_tkr:
         notes.append(f"{word('fou_tkr', lang)}: " + ", ".join(
@@ -159,6 +160,11 @@ def _targets(r: PlanResult, lang: str, naming: Naming) -> Section:
     )
 
 
+def rule_unit(rule: str) -> str:
+    """The unit a rule's slack is measured in (Mkr; tkr for FoU)."""
+    return "tkr" if rule == "fou_per_inhabitant" else "Mkr"
+
+
 def diagnosis_section(r: PlanResult, lang: str, naming: Naming) -> Section:
     """Which rules conflict and how much each would have to give."""
     d = r.diagnosis or {}
@@ -166,9 +172,10 @@ def diagnosis_section(r: PlanResult, lang: str, naming: Naming) -> Section:
     for row in d.get("relaxations", []):
         place = where(naming.committee(row["committee"], lang) or None, row.get("month"), lang)
         place = f" {place}" if place else ""
+        unit = rule_unit(row["rule"])
         notes.append(
             f"  {label(TARGETS, row['rule'], lang)} {row['year']}{place}: "
-            f"{number(row['amount_mkr'], lang)} Mkr ({word('limit', lang).lower()} "
+            f"{number(row['amount_mkr'], lang)} {unit} ({word('limit', lang).lower()} "
             f"{number(row['limit'], lang)})"
         )
     pressing = d.get("pressing", [])
@@ -192,7 +199,7 @@ def diagnosis_section(r: PlanResult, lang: str, naming: Naming) -> Section:
                 )
                 notes.append(
                     f"  {label(TARGETS, row['rule'], lang)}: {word('alone_possible', lang)} "
-                    f"{number(row['amount_mkr'], lang)} Mkr ({years})"
+                    f"{number(row['amount_mkr'], lang)} {rule_unit(row['rule'])} ({years})"
                 )
             else:
                 impossible.append(label(TARGETS, row["rule"], lang))
@@ -336,3 +343,61 @@ def _side_by_side_targets(d: PlanResult, o: PlanResult, lang: str) -> Section:
         word("decided", lang), word("limit", lang), word("margin", lang), word("optimal", lang),
     ]
     return Section(word("targets", lang) + ": " + word("not_met", lang), columns, rows)
+
+
+def fou_sections(table: dict, lang: str, naming: Naming) -> list[Section]:
+    """The FoU level table, the extra savings per committee, benchmarks, calibration."""
+    rows, statuses = [], []
+    for row in table["levels"]:
+        rows.append([
+            number(row.fou_tkr, lang, 0),
+            word("met", lang) if row.feasible else word("not_met", lang),
+            number(row.extra_savings, lang) if row.extra_savings is not None else "-",
+            number(row.per_100k, lang, 1),
+            number(row.salary_tkr, lang, 0),
+            number(row.pre_2021_equivalent_tkr, lang, 0),
+            *(str(row.grants[c]) for c in ("phd_parttime", "postdoc_parttime", "project_funds")),
+        ])
+        statuses.append(MET if row.feasible else NOT_MET)
+    columns = [word(k, lang) for k in (
+        "fou_level", "fou_all_targets", "fou_extra_savings", "fou_per_100k", "fou_salary",
+        "fou_pre_2021", "fou_phd", "fou_postdoc", "fou_projects",
+    )]
+    notes = [
+        f"{word('fou_base', lang)}: {number(table['base_fou_tkr'], lang, 0)} tkr "
+        f"({word('from_year', lang)} {table['from_year']})",
+        word("fou_benchmarks", lang) + ": " + ", ".join(
+            f"{region} {number(value, lang, 0)}" for region, value in table["benchmarks"].items()
+        ),
+    ]
+    for row in table["levels"]:
+        if row.broken:
+            notes.append(
+                f"{number(row.fou_tkr, lang, 0)} tkr: "
+                + ", ".join(label(TARGETS, rule, lang) for rule in row.broken)
+            )
+    sections = [Section(word("fou", lang), columns, rows, notes=notes, status_column=1,
+                        row_status=statuses)]
+    committees = list(next((r.extra_savings_by_committee for r in table["levels"]
+                            if r.extra_savings_by_committee), {}))
+    if committees:
+        rows = [
+            [number(row.fou_tkr, lang, 0),
+             *(number(row.extra_savings_by_committee.get(c), lang) for c in committees)]
+            for row in table["levels"]
+        ]
+        sections.append(Section(
+            word("fou_extra_by_committee", lang),
+            [word("fou_level", lang), *committees], rows,
+        ))
+    calibration = [
+        f"{point['year']} ({number(point['fou_tkr'], lang, 0)} tkr): "
+        + ", ".join(
+            f"{word('fou_' + short, lang)} {point['model'][c]} / {point['granted'][c]}"
+            for short, c in (("phd", "phd_parttime"), ("postdoc", "postdoc_parttime"),
+                             ("projects", "project_funds"))
+        )
+        for point in table["calibration"]
+    ]
+    sections.append(Section(word("fou_calibration", lang), notes=calibration))
+    return sections

@@ -18,7 +18,7 @@ from pydantic import (
     model_validator,
 )
 
-OBJECTIVES = ("min-savings", "closest-to-decided", "max-margin")
+OBJECTIVES = ("min-savings", "closest-to-decided", "max-margin", "max-fou")
 
 
 def _finite(value: float) -> float:
@@ -274,6 +274,97 @@ class Debt(Strict):
     )
 
 
+class BasAlf(Strict):
+    """BAS-ALF feedback: the research premium as a function of earlier FoU.
+
+    premium[y] = elasticity x (FoU[y - lag] - reference_fou_tkr), added to RS's
+    operating revenue. The documents do not allow the elasticity to be
+    estimated, so the decided scenario sets it to 0 (no feedback).
+    """
+
+    elasticity: Annotated[float, Field(ge=0, le=10)] = Field(
+        description="tkr of premium per tkr of FoU `lag_years` earlier."
+    )
+    lag_years: Annotated[int, Field(ge=0, le=10)]
+    reference_fou_tkr: NonNegative = Field(
+        description="The FoU level the current premium (1770 tkr in 2024) rests on."
+    )
+
+
+GrantCategory = Literal["phd_parttime", "postdoc_parttime", "project_funds"]
+
+
+class CalibrationPoint(Strict):
+    """A year's FoU level and the grants it gave (FoU bilaga follow-up)."""
+
+    year: Year
+    fou_tkr: NonNegative
+    granted: dict[GrantCategory, Annotated[int, Field(ge=0)]]
+
+
+class Allocation(Strict):
+    """How a FoU level becomes grants per category (the bilaga's strategy).
+
+    From the reference allocation, a change of the level is split over the
+    categories by `cut_shares` (a cut) or `growth_shares` (an increase); each
+    category's money buys whole grants of `grant_size_tkr`, at most `demand`.
+    """
+
+    grant_size_tkr: dict[GrantCategory, Annotated[float, Field(gt=0, le=1e5)]]
+    demand: dict[GrantCategory, Annotated[int, Field(ge=0)]] = Field(
+        description="Applications received (the most grants a category can use)."
+    )
+    reference: CalibrationPoint = Field(description="The allocation changes start from.")
+    cut_shares: dict[GrantCategory, Annotated[float, Field(ge=0, le=1)]]
+    growth_shares: dict[GrantCategory, Annotated[float, Field(ge=0, le=1)]]
+    calibration: list[CalibrationPoint] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _shares_sum_to_one(self) -> Allocation:
+        for name in ("cut_shares", "growth_shares"):
+            total = sum(getattr(self, name).values())
+            if abs(total - 1) > 1e-6:
+                raise ValueError(f"{name} sum to {total:.6g}, they must sum to 1")
+        return self
+
+
+class FouSettings(Strict):
+    """FoU-medel: how free the level is, and what a level buys."""
+
+    min_tkr: NonNegative = 0.0
+    max_tkr: NonNegative = Field(description="Upper bound of FoU for max-fou (tkr).")
+    levels: list[NonNegative] = Field(
+        default_factory=list,
+        description="Discrete levels (tkr) for `balans fou` and for a discrete max-fou.",
+    )
+    discrete: bool = Field(
+        False, description="max-fou chooses among `levels` (a mixed-integer solve)."
+    )
+    from_year: Year = Field(description="First year the FoU decision applies to.")
+    population: Annotated[float, Field(gt=0)] = Field(
+        description="Inhabitants for FoU per 100 000 inhabitants."
+    )
+    benchmarks: dict[str, NonNegative] = Field(
+        default_factory=dict, description="Other regions' FoU, tkr per 100 000 inhabitants."
+    )
+    payroll_overhead_pct: PercentSeries = Field(
+        description="PO-pålägg, percent of salaries (Tabell 24)."
+    )
+    savings_limit: NonNegative | None = Field(
+        None,
+        description="max-fou: cap on the horizon's new savings (Mkr); "
+        "default the savings the decided plan implies.",
+    )
+    bas_alf: BasAlf
+    allocation: Allocation
+
+    @model_validator(mode="after")
+    def _bounds(self) -> FouSettings:
+        if self.max_tkr < self.min_tkr:
+            raise ValueError("max_tkr must not be below min_tkr")
+        return self
+
+
 class Rule(Strict):
     """Common switches of a rule (målvärde)."""
 
@@ -357,6 +448,14 @@ class SavingsCapacityRule(Rule):
     )
 
 
+class FouBenchmarkRule(Rule):
+    """FoU per inhabitant at least another region's level from a year on."""
+
+    enabled: bool = False
+    region: str = Field(description="A region in fou.benchmarks.")
+    from_year: Year
+
+
 class KeyFigures(Strict):
     """Reported key figures (not constraints): targets from Tabell 1."""
 
@@ -374,6 +473,7 @@ class Rules(Strict):
     loan_ceiling: LoanCeilingRule
     liquidity_floor: LiquidityRule
     savings_capacity: SavingsCapacityRule
+    fou_per_inhabitant: FouBenchmarkRule
     key_figures: KeyFigures = Field(default_factory=KeyFigures)
 
 
@@ -409,10 +509,11 @@ class Scenario(Strict):
     budget: Budget
     assumptions: Assumptions
     liquidity: Liquidity
+    fou: FouSettings
     debt: Debt = Field(default_factory=Debt)
     rules: Rules
     levers: Levers = Field(default_factory=Levers)
-    objective: Literal["min-savings", "closest-to-decided", "max-margin"] = (
+    objective: Literal["min-savings", "closest-to-decided", "max-margin", "max-fou"] = (
         "min-savings"
     )
 
