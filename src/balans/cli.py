@@ -12,9 +12,8 @@ import click
 
 from balans import __version__
 from balans.errors import BalansError
-from balans.plan import compare, evaluate, optimise
-from balans.reports.labels import TARGETS, label, naming_from, number, word
 from balans.fou import fou_table
+from balans.plan import compare, evaluate, optimise
 from balans.reports.data import (
     comparison_to_dict,
     fou_to_dict,
@@ -22,9 +21,15 @@ from balans.reports.data import (
     plan_to_dict,
     plan_to_frame,
 )
+from balans.reports.labels import TARGETS, label, naming_from, number, word
 from balans.reports.markdown import render_markdown
 from balans.reports.output import emit, to_csv, to_json
-from balans.reports.sections import comparison_sections, fou_sections, plan_sections, where
+from balans.reports.sections import (
+    comparison_sections,
+    fou_sections,
+    plan_sections,
+    where,
+)
 from balans.reports.terminal import render_terminal
 from balans.results import Comparison, PlanResult
 from balans.scenario.load import load_scenario

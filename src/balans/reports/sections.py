@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from balans.reports.labels import MONTHS, OBJECTIVES, TARGETS, Naming, label, number, word
+from balans.reports.labels import (
+    MONTHS,
+    OBJECTIVES,
+    TARGETS,
+    Naming,
+    label,
+    number,
+    word,
+)
 from balans.results import Comparison, PlanResult, TargetRow
 
 # Status keys that renderers may colour.
