@@ -149,16 +149,12 @@ def fou_command(scenario_file, overrides, output_format, output, lang) -> None:
     """FoU-medel: each level's targets, extra savings, per inhabitant and grants."""
     loaded = load_scenario(scenario_file, overrides)
     table = fou_table(loaded, lang)
-    if output_format == "json":
-        text = to_json(fou_to_dict(table))
-    elif output_format == "csv":
-        text = to_csv([fou_to_frame(table)])
-    else:
-        sections = fou_sections(table, lang, naming_from(loaded.scenario))
-        if output_format == "md":
-            text = render_markdown(sections, f"balans fou: {table['scenario']}")
-        else:
-            text = render_terminal(sections, colour=output is None and sys.stdout.isatty())
+    text = _render(
+        output_format, output, f"balans fou: {table['scenario']}",
+        lambda: fou_to_dict(table),
+        lambda: [fou_to_frame(table)],
+        lambda: fou_sections(table, lang, naming_from(loaded.scenario)),
+    )
     emit(text, output)
 
 
@@ -171,30 +167,44 @@ def schema() -> None:
     click.echo(json.dumps(document, ensure_ascii=False, indent=2))
 
 
+def _render(
+    output_format: str,
+    output: str | None,
+    heading: str,
+    document: Callable[[], dict],
+    frames: Callable[[], list],
+    sections: Callable[[], list],
+) -> str:
+    """The report in the chosen format; only the chosen one is built."""
+    if output_format == "json":
+        return to_json(document())
+    if output_format == "csv":
+        return to_csv(frames())
+    if output_format == "md":
+        return render_markdown(sections(), heading)
+    return render_terminal(sections(), colour=output is None and sys.stdout.isatty())
+
+
 def _render_plan(
     result: PlanResult, s: Scenario, output_format: str, lang: str, output: str | None
 ) -> str:
-    if output_format == "json":
-        return to_json(plan_to_dict(result))
-    if output_format == "csv":
-        return to_csv([plan_to_frame(result)])
-    sections = plan_sections(result, lang, naming_from(s))
-    if output_format == "md":
-        return render_markdown(sections, f"balans: {result.scenario}")
-    return render_terminal(sections, colour=output is None and sys.stdout.isatty())
+    return _render(
+        output_format, output, f"balans: {result.scenario}",
+        lambda: plan_to_dict(result),
+        lambda: [plan_to_frame(result)],
+        lambda: plan_sections(result, lang, naming_from(s)),
+    )
 
 
 def _render_comparison(
     c: Comparison, s: Scenario, output_format: str, lang: str, output: str | None
 ) -> str:
-    if output_format == "json":
-        return to_json(comparison_to_dict(c))
-    if output_format == "csv":
-        return to_csv([plan_to_frame(c.decided), plan_to_frame(c.optimal)])
-    sections = comparison_sections(c, lang, naming_from(s))
-    if output_format == "md":
-        return render_markdown(sections, f"balans compare: {c.decided.scenario}")
-    return render_terminal(sections, colour=output is None and sys.stdout.isatty())
+    return _render(
+        output_format, output, f"balans compare: {c.decided.scenario}",
+        lambda: comparison_to_dict(c),
+        lambda: [plan_to_frame(c.decided), plan_to_frame(c.optimal)],
+        lambda: comparison_sections(c, lang, naming_from(s)),
+    )
 
 
 def _infeasible_line(result: PlanResult, lang: str) -> str:
