@@ -65,7 +65,7 @@ def reports_errors(command: Callable[..., Any]) -> Callable[..., Any]:
 def scenario_options(command: Callable[..., Any]) -> Callable[..., Any]:
     """The options every command on a scenario takes."""
     options = [
-        click.argument("scenario_file", type=click.Path(dir_okay=False)),
+        click.argument("scenario_file", type=click.Path()),
         click.option("--set", "overrides", multiple=True, metavar="KEY.PATH=VALUE",
                      help="Override a scenario value, e.g. assumptions.interest_rate_pct.2027=4.5."),
         click.option("--format", "output_format", type=click.Choice(FORMATS), default="table",

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from balans.lines import STATEMENT_LINES
 from balans.scenario.schema import Scenario
 
 Problem = tuple[str, str]
@@ -21,6 +22,8 @@ def find_problems(scenario: Scenario) -> list[Problem]:
         _check_partial_series,
         _check_committee_keys,
         _check_restoration,
+        _check_statement_lines,
+        _check_fou,
     )
     return [problem for check in checks for problem in check(scenario)]
 
@@ -52,6 +55,9 @@ def _full_series(s: Scenario) -> Iterator[tuple[str, dict[int, float], list[int]
         yield f"{section}.tax_base_growth_pct", obj.tax_base_growth_pct, with_opening
         yield f"{section}.interest_rate_pct", obj.interest_rate_pct, years
     yield "budget.basis.fou_tkr", budget.basis.fou_tkr, years
+    yield "liquidity.pension_payment", s.liquidity.pension_payment, years
+    yield "liquidity.credit_limit", s.liquidity.credit_limit, years
+    yield "liquidity.credit_rate_pct", s.liquidity.credit_rate_pct, years
 
 
 def _check_full_series(s: Scenario) -> Iterator[Problem]:
@@ -72,6 +78,7 @@ def _partial_series(s: Scenario) -> Iterator[tuple[str, dict[int, float]]]:
     yield "rules.result_non_negative.minimum", rules.result_non_negative.minimum
     yield "rules.debt_ratio.limit_pct", rules.debt_ratio.limit_pct
     yield "rules.loan_ceiling.limit", rules.loan_ceiling.limit
+    yield "debt.amortisation_min_pct", s.debt.amortisation_min_pct
     yield "rules.liquidity_floor.floor", rules.liquidity_floor.floor
     yield "rules.key_figures.net_cost_growth_pct", rules.key_figures.net_cost_growth_pct
     yield (
@@ -94,6 +101,7 @@ def _check_partial_series(s: Scenario) -> Iterator[Problem]:
 
 def _check_committee_keys(s: Scenario) -> Iterator[Problem]:
     known = set(s.committees)
+    listed = ", ".join(s.committees)  # model order, so the message is stable
     named = [
         ("budget.committees", set(s.budget.committees)),
         ("rules.committee_frames.frames", set(s.rules.committee_frames.frames)),
@@ -105,7 +113,7 @@ def _check_committee_keys(s: Scenario) -> Iterator[Problem]:
     ]
     for path, keys in named:
         for unknown in sorted(keys - known):
-            yield f"{path}.{unknown}", f"unknown committee (known: {', '.join(known)})"
+            yield f"{path}.{unknown}", f"unknown committee (known: {listed})"
     for missing in [c for c in s.committees if c not in s.budget.committees]:
         yield "budget.committees", f"no row for committee {missing}"
     for key in ("depreciation_committee", "fou_committee"):
@@ -136,3 +144,42 @@ def _check_restoration(s: Scenario) -> Iterator[Problem]:
                 f"rules.restoration.vintages.{index}.deadline",
                 f"must lie within the horizon {first}-{last}",
             )
+
+
+def _check_statement_lines(s: Scenario) -> Iterator[Problem]:
+    for statement, known in STATEMENT_LINES.items():
+        given = [line.id for line in s.statements.get(statement, [])]
+        for index, line in enumerate(given):
+            if line not in known:
+                yield (
+                    f"statements.{statement}.{index}.id",
+                    f"unknown line {line!r} (known: {', '.join(known)})",
+                )
+            elif given.index(line) != index:
+                yield f"statements.{statement}.{index}.id", f"line {line!r} listed twice"
+        missing = [line for line in known if line not in given]
+        if missing:
+            yield f"statements.{statement}", f"line {missing[0]!r} is missing"
+
+
+def _check_fou(s: Scenario) -> Iterator[Problem]:
+    fou, years = s.fou, s.years
+    if not years[0] <= fou.from_year <= years[-1]:
+        yield "fou.from_year", f"must lie within the horizon {years[0]}-{years[-1]}"
+    missing = _missing_years(fou.payroll_overhead_pct, years)
+    if missing:
+        yield "fou.payroll_overhead_pct", f"no value for year {missing[0]}"
+    if fou.discrete and not fou.levels:
+        yield "fou.levels", "discrete FoU needs at least one level"
+    rule = s.rules.fou_per_inhabitant
+    if rule.region not in fou.benchmarks:
+        known = ", ".join(fou.benchmarks) or "none"
+        yield "rules.fou_per_inhabitant.region", f"no benchmark for {rule.region!r} (known: {known})"
+    if not years[0] <= rule.from_year <= years[-1]:
+        yield "rules.fou_per_inhabitant.from_year", f"must lie within {years[0]}-{years[-1]}"
+    allocation = fou.allocation
+    categories = ("phd_parttime", "postdoc_parttime", "project_funds")
+    for key in ("grant_size_tkr", "demand", "cut_shares", "growth_shares"):
+        for category in categories:
+            if category not in getattr(allocation, key):
+                yield f"fou.allocation.{key}", f"no value for {category}"

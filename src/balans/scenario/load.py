@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import copy
 import difflib
+import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, get_args, get_origin
@@ -24,6 +26,11 @@ from balans.scenario.schema import Scenario
 
 MODEL_FILE = "model.yaml"
 MAX_CHAIN = 20
+# A scenario is a handful of levels deep and a few thousand values long; these
+# bounds stop alias bombs and runaway nesting long before they cost anything.
+MAX_DEPTH = 64
+MAX_NODES = 200_000
+_INT_KEY = re.compile(r"\s*[+-]?[0-9]{1,18}\s*")
 
 
 @dataclass(frozen=True)
@@ -45,11 +52,51 @@ class _Layer:
 class _StrictLoader(yaml.SafeLoader):
     """Safe loader that rejects duplicate keys instead of keeping the last."""
 
+    def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
+        """Construct as SafeLoader does, but report bad scalars as YAML errors.
+
+        PyYAML's own constructors raise ValueError, KeyError and friends for
+        values such as `!!int abc`, `2001-13-45` or a 5000-digit integer.
+        """
+        try:
+            return super().construct_object(node, deep=deep)
+        except (yaml.YAMLError, RecursionError):
+            raise
+        except (ValueError, TypeError, KeyError, AttributeError, OverflowError,
+                IndexError) as exc:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"cannot read the value {_tag(node)}: {exc}",
+                node.start_mark,
+            ) from None
+
+
+def _tag(node: yaml.Node) -> str:
+    tag = str(node.tag)
+    return "as " + tag.replace("tag:yaml.org,2002:", "!!") if tag else ""
+
+
+def _key_identity(key: Any) -> Any:
+    """The key as the schema will see it: '2026' and 2026 are the same year."""
+    if isinstance(key, str) and _INT_KEY.fullmatch(key):
+        return int(key)
+    return key
+
+
+class _DuplicateKey(yaml.constructor.ConstructorError):
+    """A key given twice in one mapping."""
+
 
 def _construct_mapping(loader: _StrictLoader, node: yaml.MappingNode, deep=False):
+    if not isinstance(node, yaml.MappingNode):
+        raise yaml.constructor.ConstructorError(
+            None, None, f"expected a mapping, but found {node.id}", node.start_mark
+        )
+    # Only the mapping's own keys can clash: a key that overrides one brought in
+    # by a merge key (`<<: *anchor`) is what merging is for.
+    own = [key for key, _ in node.value if key.tag != "tag:yaml.org,2002:merge"]
     loader.flatten_mapping(node)
     seen: dict[Any, int] = {}
-    for key_node, _ in node.value:
+    for key_node in own:
         key = loader.construct_object(key_node, deep=True)
         try:
             hash(key)
@@ -57,8 +104,9 @@ def _construct_mapping(loader: _StrictLoader, node: yaml.MappingNode, deep=False
             raise yaml.constructor.ConstructorError(
                 None, None, "a mapping key must be a plain value", key_node.start_mark
             ) from None
+        key = _key_identity(key)
         if key in seen:
-            raise yaml.constructor.ConstructorError(
+            raise _DuplicateKey(
                 None,
                 None,
                 f"duplicate key {key!r} (first on line {seen[key]})",
@@ -73,33 +121,175 @@ _StrictLoader.add_constructor(
 )
 
 
+class _YamlProblem(Exception):
+    """Why a YAML text cannot be used, where (1-based line) and at which key."""
+
+    def __init__(self, reason: str, line: int | None = None, key_path: str = "") -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.line = line
+        self.key_path = key_path
+
+
+def _parse(text: str) -> tuple[yaml.Node | None, Any]:
+    """Compose and construct one YAML document, bounded in depth and size."""
+    node = None
+    try:
+        node = yaml.compose(text, Loader=_StrictLoader)
+        _check_extent(node)
+        data = yaml.load(text, Loader=_StrictLoader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else None
+        reason = exc.problem or exc.context or "invalid YAML"
+        if exc.context and exc.problem and exc.problem.startswith("but "):
+            reason = f"{exc.context}, {exc.problem}"
+        elif exc.context_mark and exc.problem and "end of stream" in exc.problem:
+            # an unclosed quote or bracket: point at where it was opened
+            reason = f"{exc.context}: {exc.problem}"
+            line = exc.context_mark.line + 1
+        if isinstance(exc, _DuplicateKey):
+            raise _YamlProblem(reason, line, _path_at(node, mark)) from None
+        if isinstance(exc, yaml.constructor.ConstructorError):
+            reason = _tag_not_allowed(reason) or f"YAML error: {reason}"
+            raise _YamlProblem(reason, line, _path_at(node, mark)) from None
+        raise _YamlProblem(f"YAML syntax error: {reason}", line) from None
+    except yaml.reader.ReaderError as exc:
+        line = text.count("\n", 0, exc.position) + 1 if exc.position is not None else None
+        char = exc.character
+        shown = f"#x{char:04x}" if isinstance(char, int) else repr(char)
+        raise _YamlProblem(
+            f"YAML error: unacceptable character {shown}: {exc.reason}", line
+        ) from None
+    except yaml.YAMLError as exc:
+        raise _YamlProblem(f"YAML error: {exc}") from None
+    except RecursionError:
+        raise _YamlProblem(f"YAML nested too deeply (at most {MAX_DEPTH} levels)") from None
+    return node, data
+
+
+def _check_extent(root: yaml.Node | None) -> None:
+    """Reject documents nested too deeply or too large once aliases expand."""
+    if root is None:
+        return
+    size: dict[int, int] = {}
+    height: dict[int, int] = {}
+    open_nodes: set[int] = set()
+    stack: list[tuple[yaml.Node, bool]] = [(root, False)]
+    while stack:
+        node, finished = stack.pop()
+        ident = id(node)
+        children = _children(node)
+        if finished:
+            open_nodes.discard(ident)
+            total = 1 + sum(size[id(c)] for c in children)
+            size[ident] = min(total, MAX_NODES + 1)
+            height[ident] = 1 + max((height[id(c)] for c in children), default=0)
+            continue
+        if ident in open_nodes:  # an alias inside the very node it names
+            raise yaml.constructor.ConstructorError(
+                None, None, "an alias refers to a node that contains it",
+                node.start_mark,
+            )
+        if ident in size:
+            continue  # shared through an alias: already measured
+        open_nodes.add(ident)
+        stack.append((node, True))
+        stack.extend((child, False) for child in children)
+    if height[id(root)] > MAX_DEPTH:
+        problem = f"nested more than {MAX_DEPTH} levels deep"
+        where = _top_entry(root, lambda n: height.get(id(n), 1) >= MAX_DEPTH)
+    elif size[id(root)] > MAX_NODES:
+        problem = f"more than {MAX_NODES} values once aliases are expanded"
+        where = _top_entry(root, lambda n: size.get(id(n), 1) > MAX_NODES // 2)
+    else:
+        return
+    raise yaml.constructor.ConstructorError(None, None, problem, where.start_mark)
+
+
+def _top_entry(root: yaml.Node, too_big: Callable[[yaml.Node], bool]) -> yaml.Node:
+    """The top-level key whose value is too big (else the document itself)."""
+    if isinstance(root, yaml.MappingNode):
+        for key, value in root.value:
+            if too_big(value):
+                return key
+    return root
+
+
+def _tag_not_allowed(problem: str) -> str | None:
+    prefix = "could not determine a constructor for the tag "
+    if not problem.startswith(prefix):
+        return None
+    tag = problem.removeprefix(prefix).strip("'").replace("tag:yaml.org,2002:", "!!")
+    return f"the tag {tag} is not allowed (scenario files hold plain data only)"
+
+
+def _path_at(root: yaml.Node | None, mark: yaml.Mark | None) -> str:
+    """The dotted key path of the deepest key or value that starts at `mark`."""
+    if root is None or mark is None:
+        return ""
+    best: list[str] | None = None
+    visited: set[int] = set()
+    stack: list[tuple[yaml.Node, list[str]]] = [(root, [])]
+    while stack:
+        node, path = stack.pop()
+        if id(node) in visited:
+            continue
+        visited.add(id(node))
+        if node.start_mark.index == mark.index and (best is None or len(path) > len(best)):
+            best = path
+        if isinstance(node, yaml.MappingNode):
+            for key, value in node.value:
+                here = [*path, str(key.value)] if isinstance(key, yaml.ScalarNode) else path
+                if key.start_mark.index == mark.index and (
+                    best is None or len(here) > len(best)
+                ):
+                    best = here
+                stack.append((value, here))
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend((item, [*path, str(i)]) for i, item in enumerate(node.value))
+    return ".".join(best or [])
+
+
+def _children(node: yaml.Node) -> list[yaml.Node]:
+    if isinstance(node, yaml.MappingNode):
+        return [part for pair in node.value for part in pair]
+    if isinstance(node, yaml.SequenceNode):
+        return list(node.value)
+    return []
+
+
 def read_yaml(path: Path) -> tuple[dict[str, Any], yaml.Node | None]:
     """Read one YAML file safely; return its mapping and its node tree."""
     shown = str(path)
+    if _exists(path) and not _exists(path, file=True) and not path.is_dir():
+        # a device or pipe (/dev/zero, a FIFO) would never finish reading
+        raise ScenarioError(shown, "is not a regular file")
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise ScenarioError(shown, "file not found") from None
     except IsADirectoryError:
         raise ScenarioError(shown, "is a directory, not a scenario file") from None
-    except (OSError, UnicodeDecodeError) as exc:
+    except UnicodeDecodeError as exc:
+        raise ScenarioError(
+            shown, f"is not UTF-8 text (byte {exc.start})", hint="save it as UTF-8"
+        ) from None
+    except (OSError, ValueError) as exc:
         raise ScenarioError(shown, f"cannot be read: {exc}") from None
     try:
-        node = yaml.compose(text, Loader=_StrictLoader)
-        data = yaml.load(text, Loader=_StrictLoader)
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark else None
-        reason = exc.problem or exc.context or "invalid YAML"
-        raise ScenarioError(shown, f"YAML syntax error: {reason}", line=line) from None
-    except yaml.YAMLError as exc:
-        raise ScenarioError(shown, f"YAML error: {exc}") from None
-    except RecursionError:
-        raise ScenarioError(shown, "YAML nested too deeply") from None
-    if data is None:
-        data = {}
+        node, data = _parse(text)
+    except _YamlProblem as exc:
+        raise ScenarioError(shown, exc.reason, exc.key_path, exc.line) from None
+    if node is None:
+        raise ScenarioError(
+            shown, "the file is empty", hint="a scenario needs 'model:' or 'extends:'"
+        )
     if not isinstance(data, dict):
-        raise ScenarioError(shown, "the top level must be a mapping of keys", line=1)
+        raise ScenarioError(
+            shown, "the top level must be a mapping of keys",
+            line=node.start_mark.line + 1,
+        )
     return data, node
 
 
@@ -109,7 +299,9 @@ def deep_merge(
     """Merge `override` into a copy of `base`; return it and the changes made."""
     merged = copy.deepcopy(base)
     changes: list[str] = []
+    same = {_key_identity(k): k for k in merged}
     for key, value in override.items():
+        key = same.get(_key_identity(key), key)
         path = f"{trail}.{key}" if trail else str(key)
         old = merged.get(key)
         if isinstance(old, dict) and isinstance(value, dict):
@@ -133,28 +325,50 @@ def _resolve_chain(path: Path) -> list[_Layer]:
     seen: list[Path] = []
     current = path
     while True:
-        resolved = current.resolve()
+        resolved = _resolved(current)
         if resolved in seen:
             cycle = " -> ".join(p.name for p in [*seen, resolved])
-            raise ScenarioError(str(current), f"extends cycle: {cycle}", "extends")
+            raise _key_error(chain[-1], "extends", f"extends cycle: {cycle}")
         if len(seen) >= MAX_CHAIN:
-            raise ScenarioError(str(current), "extends chain longer than 20 files")
+            raise _key_error(
+                chain[-1], "extends", f"extends chain longer than {MAX_CHAIN} files"
+            )
         seen.append(resolved)
         data, node = read_yaml(current)
-        chain.append(_Layer(current, data, node))
+        layer = _Layer(current, data, node)
+        chain.append(layer)
         parent = data.pop("extends", None)
         if parent is None:
             break
         if not isinstance(parent, str) or not parent.strip():
-            raise ScenarioError(
-                str(current), "must be a relative file path", "extends"
-            )
+            raise _key_error(layer, "extends", "must be a relative file path")
         current = current.parent / parent
-        if not current.exists():
-            raise ScenarioError(
-                str(chain[-1].path), f"extended file {parent!r} not found", "extends"
-            )
+        if not _exists(current, file=True):
+            problem = "is a folder" if _exists(current) else "not found"
+            raise _key_error(layer, "extends", f"extended file {parent!r} {problem}")
     return list(reversed(chain))
+
+
+def _resolved(path: Path) -> Path:
+    try:
+        return path.resolve()
+    except (OSError, ValueError, RuntimeError):
+        return path.absolute()
+
+
+def _exists(path: Path, file: bool = False) -> bool:
+    """`Path.exists()`/`is_file()` that says False for unusable names."""
+    try:
+        return path.is_file() if file else path.exists()
+    except (OSError, ValueError):
+        return False
+
+
+def _key_error(layer: _Layer, key: str, message: str, hint: str = "") -> ScenarioError:
+    """An error about a top-level key of one file, with that key's line."""
+    found = _child(layer.node, key) if layer.node is not None else None
+    line = found[0] if found else None
+    return ScenarioError(str(layer.path), message, key, line, hint)
 
 
 def _model_layer(chain: list[_Layer]) -> _Layer:
@@ -164,14 +378,14 @@ def _model_layer(chain: list[_Layer]) -> _Layer:
         if name is None:
             continue
         if not isinstance(name, str) or not name.strip():
-            raise ScenarioError(str(layer.path), "must be a folder path", "model")
+            raise _key_error(layer, "model", "must be a folder path")
         folder = layer.path.parent / name
         file = folder / MODEL_FILE
-        if not file.is_file():
-            raise ScenarioError(
-                str(layer.path),
-                f"model folder {name!r} has no {MODEL_FILE}",
+        if not _exists(file, file=True):
+            raise _key_error(
+                layer,
                 "model",
+                f"model folder {name!r} has no {MODEL_FILE}",
                 hint="give the path of models/<region> relative to this file",
             )
         data, node = read_yaml(file)
@@ -196,15 +410,17 @@ def parse_set(option: str) -> tuple[list[str], Any]:
     if not key.strip() or any(not p for p in parts):
         raise ScenarioError(source, "the key path must be dotted names, e.g. a.b.2027")
     try:
-        value = yaml.load(raw, Loader=_StrictLoader) if raw.strip() else None
-    except yaml.YAMLError:
-        raise ScenarioError(source, f"cannot read the value {raw!r}") from None
+        value = _parse(raw)[1] if raw.strip() else None
+    except _YamlProblem as exc:
+        raise ScenarioError(
+            source, f"cannot read the value {_short(raw)}: {exc.reason}", ".".join(parts)
+        ) from None
     if value is None:
-        raise ScenarioError(source, "a value is required after '='", key)
+        raise ScenarioError(source, "a value is required after '='", ".".join(parts))
     return parts, value
 
 
-def _set_path(data: dict[str, Any], parts: list[str], value: Any) -> str:
+def _set_path(data: dict[str, Any], parts: list[str], value: Any, option: str) -> str:
     node: Any = data
     for depth, part in enumerate(parts):
         key = _existing_key(node, part)
@@ -218,18 +434,26 @@ def _set_path(data: dict[str, Any], parts: list[str], value: Any) -> str:
             child = node[key] = {}
         if not isinstance(child, dict):
             raise ScenarioError(
-                "--set", f"{'.'.join(parts[: depth + 1])} is a value, not a section"
+                f"--set {option}",
+                "is a value, not a section with keys",
+                ".".join(parts[: depth + 1]),
             )
         node = child
     raise AssertionError("unreachable")
 
 
+def _as_int(part: str) -> int | None:
+    """`part` as an integer if it is written as one in ASCII digits, else None."""
+    return int(part) if _INT_KEY.fullmatch(part) else None
+
+
 def _existing_key(node: dict[Any, Any], part: str) -> Any:
     if part in node:
         return part
-    if part.lstrip("-").isdigit() and int(part) in node:
-        return int(part)
-    return int(part) if part.isdigit() else part
+    number = _as_int(part)
+    if number is not None and number in node:
+        return number
+    return number if number is not None and part.isdigit() else part
 
 
 def load_scenario(path: str | Path, overrides: tuple[str, ...] = ()) -> LoadedScenario:
@@ -245,7 +469,7 @@ def load_scenario(path: str | Path, overrides: tuple[str, ...] = ()) -> LoadedSc
         merged["name"] = path.stem
     for option in overrides:
         parts, value = parse_set(option)
-        applied.append("--set " + _set_path(merged, parts, value))
+        applied.append("--set " + _set_path(merged, parts, value, option))
     layers = [model, *chain]
     scenario = _validate(merged, layers, overrides)
     problems = find_problems(scenario)
@@ -263,7 +487,12 @@ def _validate(
     except ValidationError as exc:
         error = exc.errors()[0]
         loc = [str(p) for p in error["loc"]]
+        bad_key = bool(loc) and loc[-1] == "[key]"
+        if bad_key:  # pydantic's marker for a mapping key that fails its type
+            loc = loc[:-1]
         message, hint = _describe(error, loc)
+        if bad_key:
+            message = f"invalid key: {message}"
         raise _located_error(layers, overrides, loc, message, hint) from None
     except RecursionError:
         raise ScenarioError(str(layers[-1].path), "values nested too deeply") from None
@@ -326,19 +555,26 @@ def _located_error(
     message: str,
     hint: str = "",
 ) -> ScenarioError:
-    """Name the file that set the innermost part of `loc`, with its line."""
+    """Name the file that set the innermost part of `loc`, with its line.
+
+    `layers` is the region model first, then the scenario files, lowest first.
+    The last file that sets the value at `loc` is the one to fix. If none sets it
+    (a required key is missing), the scenario file that reaches deepest towards it
+    is named, not the region model: scenarios carry the numbers.
+    """
     key_path = ".".join(loc)
     for option in reversed(overrides):
         parts, _ = parse_set(option)
         if parts == loc[: len(parts)] or loc == parts[: len(loc)]:
             return ScenarioError(f"--set {option}", message, key_path, hint=hint)
-    best: tuple[int, _Layer, int | None] | None = None
-    for layer in reversed(layers):
-        depth, line = _deepest_line(layer.node, loc)
-        if best is None or depth > best[0]:
-            best = (depth, layer, line)
-    assert best is not None
-    _, layer, line = best
+    reach = [(layer, *_deepest_line(layer.node, loc)) for layer in layers]
+    setting = [r for r in reach if r[1] == len(loc)]
+    if setting:
+        layer, _, line = setting[-1]
+    else:
+        candidates = reach[1:] or reach
+        best = max(depth for _, depth, _ in candidates)
+        layer, _, line = [r for r in candidates if r[1] == best][-1]
     return ScenarioError(str(layer.path), message, key_path, line, hint)
 
 
@@ -361,9 +597,9 @@ def _child(node: yaml.Node, part: str) -> tuple[int, yaml.Node] | None:
         for key_node, value_node in node.value:
             if str(key_node.value) == part:
                 return key_node.start_mark.line + 1, value_node
-    if isinstance(node, yaml.SequenceNode) and part.isdigit():
-        index = int(part)
-        if index < len(node.value):
+    index = _as_int(part)
+    if isinstance(node, yaml.SequenceNode) and index is not None:
+        if 0 <= index < len(node.value):
             item = node.value[index]
             return item.start_mark.line + 1, item
     return None
