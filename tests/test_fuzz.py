@@ -53,8 +53,9 @@ def check_outcome(
         record("ScenarioError")
         text = str(error)
         assert "\n" not in text and "\r" not in text, text
-        # one_line() folds runs of whitespace (e.g. inside a --set value)
-        assert text.startswith(" ".join(error.file.split())), text
+        # one_line() keeps the file exact, with line breaks written as \n
+        shown = error.file.replace("\r", "\\r").replace("\n", "\\n")
+        assert text.startswith(shown), text
         allowed = {str(path)} | {f"--set {option}" for option in overrides}
         if error.file not in allowed:
             named = Path(error.file).resolve()

@@ -33,16 +33,21 @@ class ScenarioError(BalansError):
 
     def one_line(self) -> str:
         """Return `file:line: key: message (hint)` on a single line."""
-        where = self.file
+        where = _escape_newlines(self.file)
         if self.line is not None:
             where += f":{self.line}"
-        text = f"{where}: "
+        text = ""
         if self.key_path:
-            text += f"{self.key_path}: "
+            text += f"{_escape_newlines(self.key_path)}: "
         text += self.reason
         if self.hint:
             text += f" ({self.hint})"
-        return " ".join(text.split())
+        return f"{where}: " + " ".join(text.split())
+
+
+def _escape_newlines(text: str) -> str:
+    """Keep a name exact but on one line."""
+    return text.replace("\r", "\\r").replace("\n", "\\n")
 
 
 class SolverError(BalansError):
