@@ -1,0 +1,79 @@
+"""The documentation stays true: the generated pages match, every link resolves."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from balans.schema_doc import REGENERATE, render_reference
+from balans.testing import REPO_ROOT
+
+DOCS = REPO_ROOT / "docs"
+PAGES = [REPO_ROOT / "README.md", *sorted(DOCS.glob("*.md"))]
+LINK = re.compile(r"\[[^\]]*\]\(([^)\s]+)(?:\s+\"[^\"]*\")?\)")
+FENCE = re.compile(r"^(```|~~~).*?^\1", re.MULTILINE | re.DOTALL)
+CODE_SPAN = re.compile(r"`[^`\n]*`")
+
+
+def test_scenario_reference_is_generated_from_the_schema():
+    committed = (DOCS / "scenario-reference.md").read_text(encoding="utf-8")
+    assert committed == render_reference(), (
+        "docs/scenario-reference.md is out of date with the schema; "
+        "regenerate it with\n"
+        f"    {REGENERATE}"
+    )
+
+
+def relative_links(page: Path) -> list[str]:
+    """Link targets of a Markdown page, outside code, that are not URLs or anchors."""
+    text = CODE_SPAN.sub("", FENCE.sub("", page.read_text(encoding="utf-8")))
+    targets = []
+    for target in LINK.findall(text):
+        if re.match(r"^[a-z][a-z0-9+.-]*:", target, re.IGNORECASE) or target.startswith(
+            "#"
+        ):
+            continue
+        targets.append(target)
+    return targets
+
+
+@pytest.mark.parametrize("page", PAGES, ids=lambda p: str(p.relative_to(REPO_ROOT)))
+def test_every_relative_link_points_to_an_existing_file(page):
+    missing = [
+        target
+        for target in relative_links(page)
+        if not (page.parent / target.split("#", 1)[0]).exists()
+    ]
+    assert not missing, (
+        f"{page.relative_to(REPO_ROOT)} links to missing files: {missing}"
+    )
+
+
+def test_the_docs_pages_the_readme_links_exist():
+    linked = {
+        t for t in relative_links(REPO_ROOT / "README.md") if t.startswith("docs/")
+    }
+    assert linked, "README.md links no docs pages"
+    assert all((REPO_ROOT / t.split("#", 1)[0]).is_file() for t in linked)
+
+
+@pytest.mark.slow
+def test_walkthrough_is_what_the_script_produces():
+    """docs/walkthrough.md is real output; refresh it when the output changes."""
+    committed = (DOCS / "walkthrough.md").read_text(encoding="utf-8")
+    produced = subprocess.run(
+        [sys.executable, str(DOCS / "make_walkthrough.py"), "--stdout"],
+        capture_output=True,
+        text=True,
+        cwd=REPO_ROOT,
+        timeout=300,
+        check=True,
+    ).stdout
+    assert committed == produced, (
+        "docs/walkthrough.md differs from the current output; regenerate it with\n"
+        "    .venv/bin/python docs/make_walkthrough.py"
+    )
