@@ -105,9 +105,9 @@ def define_levers(
             define_fou_levels(m, s.fou.levels)
     m.new_debt = pyo.Var(m.years, bounds=(0, s.levers.max_new_borrowing))
     m.repayment = pyo.Var(m.years, bounds=(0, None))
+    m.amortisation_years = pyo.Set(initialize=sorted(data.amortisation_min))
     m.minimum_repayment_share = pyo.Param(
-        m.years, initialize={y: data.amortisation_min.get(y, 0.0) for y in data.years},
-        mutable=True,
+        m.amortisation_years, initialize=data.amortisation_min, mutable=True
     )
 
 
@@ -209,9 +209,19 @@ def define_accounts(m: pyo.ConcreteModel, data: ModelData) -> None:
         rule=lambda m, y: m.loans[y]
         == loans_before(m, y) + m.new_debt[y] - m.repayment[y],
     )
+    m.borrowing_weight = pyo.Param(initialize=data.loan_weights["borrowing"], mutable=True)
+    m.repayment_weight = pyo.Param(initialize=data.loan_weights["repayment"], mutable=True)
+    # Interest on the average of the twelve month-end balances: loans arrive and
+    # leave by their monthly profiles (see loan_weights), so a loan raised and
+    # repaid within a year is not free.
     m.loan_interest = pyo.Expression(
         m.years,
-        rule=lambda m, y: m.interest_rate[y] * (loans_before(m, y) + m.loans[y]) / 2,
+        rule=lambda m, y: m.interest_rate[y]
+        * (
+            loans_before(m, y)
+            + m.borrowing_weight * m.new_debt[y]
+            - (1 - m.repayment_weight) * m.repayment[y]
+        ),
     )
     m.credit = pyo.Var(
         m.years, pyo.RangeSet(1, 12), bounds=lambda m, y, month: (0, m.credit_limit[y])
@@ -228,10 +238,12 @@ def define_accounts(m: pyo.ConcreteModel, data: ModelData) -> None:
         - m.loan_interest[y]
         - m.credit_interest[y],
     )
+    # Amortisation policy: the loan stock falls by at least the share a year
+    # (new loans cannot refinance the repayment).
     m.minimum_repayment = pyo.Constraint(
-        m.years,
-        rule=lambda m, y: m.repayment[y]
-        >= m.minimum_repayment_share[y] * loans_before(m, y),
+        m.amortisation_years,
+        rule=lambda m, y: m.loans[y]
+        <= (1 - m.minimum_repayment_share[y]) * loans_before(m, y),
     )
     m.result = pyo.Var(m.years)
     m.result_definition = pyo.Constraint(

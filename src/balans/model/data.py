@@ -67,6 +67,7 @@ class ModelData:
     loan_ceiling: ByYear
     amortisation_min: ByYear
     bas_alf: dict[str, float]
+    loan_weights: dict[str, float]
     decided: DecidedLevers
 
     @property
@@ -149,6 +150,7 @@ def build_data(scenario: Scenario) -> ModelData:
             "reference_fou_tkr": s.fou.bas_alf.reference_fou_tkr,
             "opening_fou_tkr": s.opening.fou_tkr,
         },
+        loan_weights=loan_weights(s),
         decided=decided_levers(s, cost_share),
     )
 
@@ -212,17 +214,41 @@ def decided_loans(s: Scenario) -> ByYear:
     return loans
 
 
+def loan_weights(s: Scenario) -> dict[str, float]:
+    """Share of a year a new loan and a repaid loan are outstanding.
+
+    Interest is paid on every month-end balance: a loan raised in January
+    counts 12/12 of the year, one repaid in December still counts 11/12.
+    """
+    weights = {}
+    for name in ("borrowing", "repayment"):
+        shares = monthly_profiles(s)[name]
+        outstanding = sum(sum(shares[:month]) for month in range(1, 13)) / 12
+        weights[name] = outstanding if name == "borrowing" else 1 - outstanding
+    return weights
+
+
+def loan_interest(
+    rate: float, before: float, new: float, repaid: float, weights: dict[str, float]
+) -> float:
+    """Interest of a year: rate x the average of the twelve month-end balances."""
+    return rate * (before + weights["borrowing"] * new - (1 - weights["repayment"]) * repaid)
+
+
 def _pension_financial_costs(s: Scenario) -> ByYear:
     """Financial costs other than loan interest (positive Mkr).
 
     The published financial costs less the loan interest they imply at the
     basis rate on the decided loans; this part does not move with the plan.
     """
-    loans = decided_loans(s)
+    loans, weights = decided_loans(s), loan_weights(s)
     costs = {}
     for y in s.years:
         before = loans.get(y - 1, s.opening.loans)
-        interest = s.budget.basis.interest_rate_pct[y] / 100 * (before + loans[y]) / 2
+        interest = loan_interest(
+            s.budget.basis.interest_rate_pct[y] / 100, before,
+            s.budget.new_long_term_debt[y], s.budget.debt_repayment[y], weights,
+        )
         costs[y] = -s.budget.financial_costs[y] - interest
     return costs
 
