@@ -154,3 +154,16 @@ def test_subprocess_write_model(tmp_path):
     proc = run_process("solve", DECIDED, "--write-model", path, "--format", "json")
     assert proc.returncode == 0, proc.stderr
     assert path.read_text().startswith("* Source:")
+
+
+def test_subprocess_usage_error_is_one_line_and_exit_1():
+    """Exit code 2 means "no plan"; a wrong option is bad input: exit 1."""
+    proc = run_process("solve", "scenarios/rjh-2026-decided.yaml", "--format", "xml")
+    assert proc.returncode == 1
+    assert proc.stderr.count("\n") == 1 and "--format" in proc.stderr
+
+
+def test_subprocess_help_and_version_exit_0():
+    assert run_process("--help").returncode == 0
+    proc = run_process("--version")
+    assert proc.returncode == 0 and "balans" in proc.stdout

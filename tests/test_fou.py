@@ -104,11 +104,16 @@ def test_milp_and_continuous_agree_where_the_optimum_falls_on_a_level():
     assert discrete.fou_tkr == pytest.approx(continuous.fou_tkr)
 
 
-def test_discrete_levels_pick_the_highest_affordable_level():
-    plan = optimise(make_scenario("fou.discrete=true", "fou.savings_limit=662.5",
+def test_discrete_levels_pick_the_highest_affordable_level(optimal_plan, table):
+    """A savings limit between what 6000 and 7000 tkr need: 6000 every year."""
+    need_6000, need_7000 = table["levels"][1].extra_savings, table["levels"][2].extra_savings
+    limit = optimal_plan.objective + (need_6000 + need_7000) / 2
+    plan = optimise(make_scenario("fou.discrete=true", f"fou.savings_limit={limit}",
                                   "fou.levels=[5000, 6000, 7000, 9000]"), "max-fou")
     assert plan.status == "optimal"
+    assert plan.solver["problem_type"] == "MILP"
     assert set(plan.fou_tkr.values()) <= {5000, 6000, 7000, 9000}
+    assert plan.objective == 6000
 
 
 def test_benchmark_rule_raises_fou_to_norrbottens_level():

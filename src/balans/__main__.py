@@ -1,5 +1,5 @@
 """`python -m balans` runs the CLI."""
 
-from balans.cli import main
+from balans.cli import run
 
-main()
+run()

@@ -87,6 +87,20 @@ def main(debug: bool) -> None:
     """Budget optimiser for Swedish regions: decided plan, optimal plan, målvärden."""
 
 
+def run() -> None:
+    """Console entry point: like `main`, but click's usage errors are one line, exit 1.
+
+    Exit code 2 is kept for "no plan keeps every rule".
+    """
+    try:
+        code = main.main(standalone_mode=False)
+    except click.ClickException as exc:
+        _fail(exc.format_message(), 1)
+    except click.exceptions.Abort:
+        _fail("interrupted", 130)
+    sys.exit(code if isinstance(code, int) else 0)
+
+
 @main.command()
 @scenario_options
 @reports_errors
@@ -212,7 +226,7 @@ def _infeasible_line(result: PlanResult, lang: str) -> str:
     parts = [
         f"{label(TARGETS, row['rule'], lang)} {row['year']}"
         + (f" {where(row['committee'], row.get('month'), lang)}" if row["committee"] or row.get("month") else "")
-        + f" {number(row['amount_mkr'], lang)} Mkr"
+        + f" {number(row['amount'], lang)} {row['unit']}"
         for row in relaxations
     ]
     text = f"{result.scenario}: {word('status_infeasible', lang)}"

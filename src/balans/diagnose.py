@@ -62,7 +62,8 @@ def _relaxations(m: pyo.ConcreteModel, specs: list[RuleSpec]) -> list[dict[str, 
                 year, committee, month = split_index(index)
                 rows.append({
                     "rule": spec.key, "year": year, "committee": committee, "month": month,
-                    "amount_mkr": amount,
+                    "amount_mkr": _in_mkr(spec, amount), "amount": amount,
+                    "unit": _slack_unit(spec),
                     "limit": pyo.value(getattr(m, f"{spec.key}_limit")[index]),
                 })
     return rows
@@ -91,7 +92,10 @@ def _alone(m: pyo.ConcreteModel, only: RuleSpec) -> dict[str, Any]:
     _free_slacks(m, [only])
     outcome = solve_model(m, duals=False)
     if not outcome.optimal:
-        return {"rule": only.key, "possible": False, "amount_mkr": None, "by_year": {}}
+        return {
+            "rule": only.key, "possible": False, "unit": _slack_unit(only),
+            "amount_mkr": None, "by_year": {},
+        }
     by_year: dict[int, float] = {}
     for index, var in _slack(m, only).items():
         amount = pyo.value(var)
@@ -99,6 +103,15 @@ def _alone(m: pyo.ConcreteModel, only: RuleSpec) -> dict[str, Any]:
             year, _, _ = split_index(index)
             by_year[year] = by_year.get(year, 0.0) + amount
     return {
-        "rule": only.key, "possible": True,
-        "amount_mkr": sum(by_year.values()), "by_year": by_year,
+        "rule": only.key, "possible": True, "unit": _slack_unit(only),
+        "amount_mkr": _in_mkr(only, sum(by_year.values())), "by_year": by_year,
     }
+
+
+def _slack_unit(spec: RuleSpec) -> str:
+    """Slacks are in Mkr, except FoU rules in tkr (a ratio rule's slack is Mkr of debt)."""
+    return "tkr" if spec.unit == "tkr" else "Mkr"
+
+
+def _in_mkr(spec: RuleSpec, amount: float) -> float:
+    return amount / 1000 if spec.unit == "tkr" else amount

@@ -53,7 +53,7 @@ def _printed_prior_result(s: Scenario, data: ModelData, r: PlanResult, _fmt) -> 
 
 
 def _liabilities_over_loan_ceiling(s: Scenario, data: ModelData, r: PlanResult, _fmt) -> Iterator[Finding]:
-    for y, ceiling in sorted(s.rules.loan_ceiling.limit.items()):
+    for y, ceiling in sorted(data.loan_ceiling.items()):
         liabilities = r.balance["long_term_liabilities"][y]
         if liabilities > ceiling + 0.5:
             loans = r.balance["loans"][y]
@@ -157,10 +157,10 @@ def _fou_purchasing_power(s: Scenario, data: ModelData, r: PlanResult, _fmt) -> 
     if factor < 1:
         yield (
             f"FoU-medel {_fmt(level, 0)} tkr {y} köper efter Heroma-ändringen vad "
-            f"{_fmt(level * factor, 0)} tkr köpte före 2021; {_fmt(5000 / factor, 0)} tkr "
+            f"{_fmt(level * factor, 0)} tkr köpte före 2021; {_fmt(s.fou.pre_2021_level_tkr / factor, 0)} tkr "
             "behövs för 2020 års nivå (FoU-bilagan: beviljandegraden halverades).",
             f"FoU funds of {_fmt(level, 0)} tkr in {y} buy, after the Heroma change, what "
-            f"{_fmt(level * factor, 0)} tkr bought before 2021; {_fmt(5000 / factor, 0)} tkr "
+            f"{_fmt(level * factor, 0)} tkr bought before 2021; {_fmt(s.fou.pre_2021_level_tkr / factor, 0)} tkr "
             "are needed for 2020's level (FoU bilaga: grant rates halved).",
         )
 

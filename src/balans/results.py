@@ -365,19 +365,24 @@ def key_figure_rows(s: Scenario, r: PlanResult) -> list[TargetRow]:
             limit = getattr(targets, f"{key}_pct").get(y)
             if limit is not None:
                 growth = 100 * (now / before - 1)
-                # Tabell 1 prints one decimal: met when it rounds to the target.
-                rows.append(_figure(key, y, growth, limit + 0.05, higher=False, shown=limit))
+                rows.append(_figure(key, y, growth, limit, higher=False, rounding=0.05))
         previous_ratio, net_before, gross_before = ratio, net, gross
     return rows
 
 
 def _figure(
-    key: str, year: int, value: float, limit: float, higher: bool, shown: float | None = None
+    key: str, year: int, value: float, limit: float, higher: bool, rounding: float = 0.0
 ) -> TargetRow:
+    """A key figure row; `rounding` forgives what the printed target rounds away.
+
+    Tabell 1 prints cost growth to one decimal, so a growth is met when it
+    rounds to the target (margin >= -0.05 percentage points).
+    """
     margin = value - limit if higher else limit - value
+    met = margin > 0 if higher else margin >= -rounding
     return TargetRow(
-        id=key, year=year, value=value, limit=limit if shown is None else shown,
-        met=margin > 0 if higher else margin >= 0, margin=margin, unit="%", enforced=False,
+        id=key, year=year, value=value, limit=limit, met=met, margin=margin, unit="%",
+        enforced=False,
     )
 
 

@@ -19,7 +19,6 @@ from balans.errors import BalansError, SolverError
 
 OPTIMAL = "optimal"
 INFEASIBLE = "infeasible"
-UNBOUNDED = "unbounded"
 
 
 @dataclass
@@ -83,7 +82,10 @@ def solve_model(
             solver_version=version, problem_type=problem_type,
         )
     if condition == TerminationCondition.unbounded:
-        return SolveOutcome(UNBOUNDED, condition.name, None, 0.0, elapsed, solver_version=version)
+        raise SolverError(
+            "the model is unbounded: a lever can grow without limit "
+            "(check levers.max_new_borrowing and fou.max_tkr)"
+        )
     raise SolverError(_trouble_message(condition))
 
 

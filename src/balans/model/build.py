@@ -26,7 +26,8 @@ def build_model(
     m = pyo.ConcreteModel(name=scenario.name)
     define_sets(m, data)
     define_parameters(m, data)
-    objective = objective or scenario.objective
+    # The decided plan has nothing to choose: its objective only needs to exist.
+    objective = "min-savings" if mode == "decided" else objective or scenario.objective
     define_levers(m, data, scenario, mode, objective)
     define_accounts(m, data)
     define_months(m, data)

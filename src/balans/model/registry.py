@@ -55,18 +55,18 @@ RULES: tuple[RuleSpec, ...] = (
         "Mkr", "Tabell 11", define_committee_frames, in_max_margin=False,
     ),
     RuleSpec(
-        "result_non_negative", "result_non_negative", "Årets resultat >= 0",
-        "Result >= 0", "Mkr", "Balanskravet; Tabell 2", define_result_non_negative,
+        "result_non_negative", "result_non_negative", "Årets resultat ≥ 0",
+        "Result ≥ 0", "Mkr", "Balanskravet; Tabell 2", define_result_non_negative,
         in_max_margin=True,
     ),
     RuleSpec(
-        "restoration_goal", "restoration", "Återställande till 2030",
-        "Restoration by 2030", "Mkr", "Tabell 3", define_restoration_goal,
+        "restoration_goal", "restoration", "Återställande",
+        "Restoration goal", "Mkr", "Tabell 3", define_restoration_goal,
         in_max_margin=True,
     ),
     RuleSpec(
         "vintage_deadline", "restoration", "Underskott återställt i tid",
-        "Deficit vintage restored in time", "Mkr",
+        "Deficit restored in time", "Mkr",
         "Reglering av balanskravsresultat", define_vintage_deadlines,
         in_max_margin=True,
     ),

@@ -8,20 +8,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from balans.model.registry import RULES
 from balans.scenario.schema import Scenario
 
 LANGS = ("sv", "en")
 
 TARGETS: dict[str, tuple[str, str]] = {
-    "committee_frames": ("Nämnd ram", "Committee frame"),
-    "result_non_negative": ("Årets resultat ≥ 0", "Result ≥ 0"),
-    "restoration_goal": ("Återställande", "Restoration goal"),
-    "vintage_deadline": ("Underskott återställt i tid", "Deficit restored in time"),
-    "debt_ratio_ceiling": ("Skuldsättningstak", "Debt-ratio ceiling"),
-    "loan_ceiling": ("Lånetak", "Loan ceiling"),
-    "liquidity_floor": ("Likviditetsgolv", "Liquidity floor"),
-    "savings_capacity": ("Besparingsförmåga", "Savings capacity"),
-    "fou_per_inhabitant": ("FoU per invånare", "FoU per inhabitant"),
+    **{spec.key: (spec.sv_label, spec.en_label) for spec in RULES},
     "equity_ratio": ("Soliditet (förbättras)", "Equity ratio (improving)"),
     "net_cost_growth": ("Nettokostnadsutveckling", "Net cost growth"),
     "gross_cost_growth": ("Bruttokostnadsutveckling", "Gross cost growth"),

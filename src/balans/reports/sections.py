@@ -133,9 +133,15 @@ def _tightest_per_year(targets: list[TargetRow]) -> list[TargetRow]:
         if key not in worst:
             worst[key] = len(shown)
             shown.append(row)
-        elif row.margin < shown[worst[key]].margin:
+        elif _tightness(row) < _tightness(shown[worst[key]]):
             shown[worst[key]] = row
     return shown
+
+
+def _tightness(row: TargetRow) -> tuple[float, float]:
+    """Order rows by margin relative to the limit, then by shadow price (highest first)."""
+    relative = row.margin / max(abs(row.limit), 1.0)
+    return round(relative, 9), -(row.shadow_price or 0.0)
 
 
 def _targets(r: PlanResult, lang: str, naming: Naming) -> Section:
@@ -168,11 +174,6 @@ def _targets(r: PlanResult, lang: str, naming: Naming) -> Section:
     )
 
 
-def rule_unit(rule: str) -> str:
-    """The unit a rule's slack is measured in (Mkr; tkr for FoU)."""
-    return "tkr" if rule == "fou_per_inhabitant" else "Mkr"
-
-
 def diagnosis_section(r: PlanResult, lang: str, naming: Naming) -> Section:
     """Which rules conflict and how much each would have to give."""
     d = r.diagnosis or {}
@@ -180,10 +181,9 @@ def diagnosis_section(r: PlanResult, lang: str, naming: Naming) -> Section:
     for row in d.get("relaxations", []):
         place = where(naming.committee(row["committee"], lang) or None, row.get("month"), lang)
         place = f" {place}" if place else ""
-        unit = rule_unit(row["rule"])
         notes.append(
             f"  {label(TARGETS, row['rule'], lang)} {row['year']}{place}: "
-            f"{number(row['amount_mkr'], lang)} {unit} ({word('limit', lang).lower()} "
+            f"{number(row['amount'], lang)} {row['unit']} ({word('limit', lang).lower()} "
             f"{number(row['limit'], lang)})"
         )
     pressing = d.get("pressing", [])
@@ -205,9 +205,10 @@ def diagnosis_section(r: PlanResult, lang: str, naming: Naming) -> Section:
                 years = ", ".join(
                     f"{year}: {number(amount, lang)}" for year, amount in row["by_year"].items()
                 )
+                total = sum(row["by_year"].values())
                 notes.append(
                     f"  {label(TARGETS, row['rule'], lang)}: {word('alone_possible', lang)} "
-                    f"{number(row['amount_mkr'], lang)} {rule_unit(row['rule'])} ({years})"
+                    f"{number(total, lang)} {row['unit']} ({years})"
                 )
             else:
                 impossible.append(label(TARGETS, row["rule"], lang))
@@ -330,24 +331,22 @@ def _side_by_side_savings(d: PlanResult, o: PlanResult, lang: str, naming: Namin
 
 
 def _side_by_side_targets(d: PlanResult, o: PlanResult, lang: str) -> Section:
-    """Every rule the decided plan breaks, and how the optimal plan does."""
+    """Every enforced rule the decided plan breaks, and the optimal plan's value."""
     rows, statuses = [], []
-    optimal_rows = {(t.id, t.year, t.committee): t for t in o.targets}
-    for row in d.targets:
-        if row.met or target_status(row) == REPORTED and row.met:
-            continue
-        other = optimal_rows.get((row.id, row.year, row.committee))
+    optimal_rows = {(t.id, t.year, t.committee, t.month): t for t in o.targets}
+    for row in d.broken_targets():
+        other = optimal_rows.get((row.id, row.year, row.committee, row.month))
         digits = 2 if row.unit == "%" else 1
         rows.append([
-            label(TARGETS, row.id, lang), str(row.year), row.committee or "",
+            label(TARGETS, row.id, lang), str(row.year), where(row.committee, row.month, lang),
             f"{number(row.value, lang, digits)} {row.unit}",
             f"{number(row.limit, lang, digits)} {row.unit}",
             number(row.margin, lang, digits),
-            f"{number(other.value, lang, digits)} {row.unit}" if other else "-",
+            f"{number(other.value, lang, digits)} {row.unit}" if other and o.has_plan else "-",
         ])
         statuses.append(NOT_MET)
     columns = [
-        word("target", lang), word("year", lang), word("committee", lang),
+        word("target", lang), word("year", lang), word("where", lang),
         word("decided", lang), word("limit", lang), word("margin", lang), word("optimal", lang),
     ]
     return Section(word("targets", lang) + ": " + word("not_met", lang), columns, rows)

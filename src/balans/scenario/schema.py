@@ -2,7 +2,8 @@
 
 Amounts are Mkr with the signs of the published tables (costs negative), FoU
 is in tkr as in the FoU bilaga, rates are in percent. Year-keyed values are
-`{year: value}` mappings and must cover every year of the horizon.
+`{year: value}` mappings; which must cover every year of the horizon and which
+may name only some years is checked in scenario/consistency.py.
 """
 
 from __future__ import annotations
@@ -343,6 +344,9 @@ class FouSettings(Strict):
     from_year: Year = Field(description="First year the FoU decision applies to.")
     population: Annotated[float, Field(gt=0)] = Field(
         description="Inhabitants for FoU per 100 000 inhabitants."
+    )
+    pre_2021_level_tkr: NonNegative = Field(
+        description="FoU level before the Heroma change (tkr), for the purchasing-power finding."
     )
     benchmarks: dict[str, NonNegative] = Field(
         default_factory=dict, description="Other regions' FoU, tkr per 100 000 inhabitants."
