@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test install clean bench
+.PHONY: demo test lint install clean bench
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -20,7 +20,11 @@ demo: $(STAMP)
 	$(BIN)/balans evaluate scenarios/rjh-2026-decided.yaml
 	$(BIN)/balans compare scenarios/rjh-2026-decided.yaml
 
-test: $(STAMP)
+lint: $(STAMP)
+	$(BIN)/ruff check src tests benchmarks docs/make_walkthrough.py
+	$(BIN)/ruff format --check src tests benchmarks docs/make_walkthrough.py
+
+test: lint
 	$(BIN)/python -m pytest -q
 
 bench: $(STAMP)

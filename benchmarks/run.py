@@ -15,8 +15,8 @@ import time
 from pathlib import Path
 
 import pyomo.environ as pyo
-from pyomo.version import version as pyomo_version
 from pyomo.contrib.solver.common.factory import SolverFactory as NewSolverFactory
+from pyomo.version import version as pyomo_version
 
 from balans.model.build import build_model
 from balans.model.data import build_data
@@ -37,13 +37,17 @@ def _build(scenario, data):
 
 
 def main() -> None:
+    """Measure, print and write the results."""
     loaded = make_scenario()
     scenario, data = loaded.scenario, build_data(loaded.scenario)
     new = NewSolverFactory("highs")
     legacy = pyo.SolverFactory("highs")
     samples: dict[str, list[float]] = {
-        "build_model": [], "solve_contrib_highs": [], "solve_legacy_highs": [],
-        "variant_rebuild_and_solve": [], "variant_update_param_and_resolve": [],
+        "build_model": [],
+        "solve_contrib_highs": [],
+        "solve_legacy_highs": [],
+        "variant_rebuild_and_solve": [],
+        "variant_update_param_and_resolve": [],
     }
     persistent = _build(scenario, data)
     persistent_solver = NewSolverFactory("highs")
@@ -54,7 +58,9 @@ def main() -> None:
         samples["solve_contrib_highs"].append(_timed(lambda: new.solve(m1)))
         samples["solve_legacy_highs"].append(_timed(lambda: legacy.solve(m2)))
         rate = 0.03 + 0.001 * round_number
-        samples["variant_rebuild_and_solve"].append(_timed(lambda: _rebuild_variant(loaded, rate)))
+        samples["variant_rebuild_and_solve"].append(
+            _timed(lambda: _rebuild_variant(loaded, rate))
+        )
 
         def update_and_resolve():
             for y in persistent.years:
@@ -64,10 +70,12 @@ def main() -> None:
         samples["variant_update_param_and_resolve"].append(_timed(update_and_resolve))
     medians = {key: statistics.median(values) for key, values in samples.items()}
     ratios = {
-        "legacy_over_contrib_solve": medians["solve_legacy_highs"] / medians["solve_contrib_highs"],
+        "legacy_over_contrib_solve": medians["solve_legacy_highs"]
+        / medians["solve_contrib_highs"],
         "rebuild_over_update_variant": medians["variant_rebuild_and_solve"]
         / medians["variant_update_param_and_resolve"],
-        "build_over_contrib_solve": medians["build_model"] / medians["solve_contrib_highs"],
+        "build_over_contrib_solve": medians["build_model"]
+        / medians["solve_contrib_highs"],
     }
     report = {
         "rounds": ROUNDS,
@@ -89,7 +97,9 @@ def main() -> None:
 def _rebuild_variant(loaded, rate: float) -> None:
     from balans.scenario.load import load_scenario
 
-    overrides = tuple(f"assumptions.interest_rate_pct.{y}={100 * rate}" for y in range(2026, 2031))
+    overrides = tuple(
+        f"assumptions.interest_rate_pct.{y}={100 * rate}" for y in range(2026, 2031)
+    )
     variant = load_scenario(loaded.files[-1], overrides).scenario
     m = build_model(variant, build_data(variant), "optimal")
     NewSolverFactory("highs").solve(m)

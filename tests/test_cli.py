@@ -14,8 +14,17 @@ from balans.testing import DECIDED, REPO_ROOT, SCENARIOS
 
 STRICT = SCENARIOS / "whatif-strict-loans.yaml"
 JSON_FIELDS = {
-    "scenario", "mode", "status", "objective", "years", "statements", "committees",
-    "fou_tkr", "restoration", "targets", "findings",
+    "scenario",
+    "mode",
+    "status",
+    "objective",
+    "years",
+    "statements",
+    "committees",
+    "fou_tkr",
+    "restoration",
+    "targets",
+    "findings",
 }
 COMMITTEES = {"RF", "RS", "HSN", "RUN", "KTN", "REV", "PN"}
 
@@ -27,15 +36,24 @@ def run(*args):
 def run_process(*args, cwd=REPO_ROOT):
     return subprocess.run(
         [sys.executable, "-m", "balans", *map(str, args)],
-        capture_output=True, text=True, cwd=cwd, timeout=120,
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        timeout=120,
     )
 
 
 def test_evaluate_prints_swedish_statements_and_targets():
     result = run("evaluate", DECIDED)
     assert result.exit_code == 0, result.output
-    for heading in ("Resultatbudget", "Balansbudget", "Finansieringsbudget", "Målvärden",
-                    "Fynd i underlaget", "Återställande av underskott"):
+    for heading in (
+        "Resultatbudget",
+        "Balansbudget",
+        "Finansieringsbudget",
+        "Målvärden",
+        "Fynd i underlaget",
+        "Återställande av underskott",
+    ):
         assert heading in result.output
     assert "EJ uppfyllt" in result.output  # likviditetsgolv 2026 (63 < 200)
 
@@ -49,7 +67,14 @@ def test_english_labels_on_request():
 
 def test_solve_json_contract(tmp_path):
     out = tmp_path / "out.json"
-    result = run("solve", SCENARIOS / "whatif-skr-tax-base.yaml", "--format", "json", "--output", out)
+    result = run(
+        "solve",
+        SCENARIOS / "whatif-skr-tax-base.yaml",
+        "--format",
+        "json",
+        "--output",
+        out,
+    )
     assert result.exit_code == 0, result.output
     assert result.output == ""
     doc = json.loads(out.read_text())
@@ -57,7 +82,13 @@ def test_solve_json_contract(tmp_path):
     assert doc["mode"] == "optimal" and doc["status"] == "optimal"
     assert doc["years"] == [2026, 2027, 2028, 2029, 2030]
     assert set(doc["statements"]) == {"income", "balance", "cash_flow"}
-    assert set(doc["statements"]["income"]["result"]) == {"2026", "2027", "2028", "2029", "2030"}
+    assert set(doc["statements"]["income"]["result"]) == {
+        "2026",
+        "2027",
+        "2028",
+        "2029",
+        "2030",
+    }
     assert "cash" in doc["statements"]["balance"]
     assert "new_long_term_debt" in doc["statements"]["cash_flow"]
     assert set(doc["committees"]) == COMMITTEES
@@ -70,12 +101,21 @@ def test_solve_json_contract(tmp_path):
 
 def test_set_override_changes_the_plan_and_is_recorded():
     base = json.loads(run("solve", DECIDED, "--format", "json").output)
-    result = run("solve", DECIDED, "--set", "assumptions.interest_rate_pct.2027=4.5",
-                 "--format", "json")
+    result = run(
+        "solve",
+        DECIDED,
+        "--set",
+        "assumptions.interest_rate_pct.2027=4.5",
+        "--format",
+        "json",
+    )
     doc = json.loads(result.output)
-    assert doc["applied_overrides"] == ["--set assumptions.interest_rate_pct.2027: 3.0 -> 4.5"]
-    assert doc["statements"]["income"]["loan_interest"]["2027"] > (
-        base["statements"]["income"]["loan_interest"]["2027"]
+    assert doc["applied_overrides"] == [
+        "--set assumptions.interest_rate_pct.2027: 3.0 -> 4.5"
+    ]
+    assert (
+        doc["statements"]["income"]["loan_interest"]["2027"]
+        > (base["statements"]["income"]["loan_interest"]["2027"])
     )
 
 
@@ -89,15 +129,20 @@ def test_compare_shows_both_plans_and_differences():
     saving = doc["differences"]["savings"]["HSN"]["2026"]
     assert saving == pytest.approx(
         doc["optimal"]["committees"]["HSN"]["savings"]["2026"]
-        - doc["decided"]["committees"]["HSN"]["savings"]["2026"], abs=1e-5)
+        - doc["decided"]["committees"]["HSN"]["savings"]["2026"],
+        abs=1e-5,
+    )
 
 
 def test_csv_is_tidy():
     lines = run("evaluate", DECIDED, "--format", "csv").output.splitlines()
     assert lines[0] == "scenario,mode,table,quantity,committee,year,value,unit,month"
     assert "rjh-2026-decided,decided,income,result,,2027,260.1,Mkr," in lines
-    assert any(line.startswith("rjh-2026-decided,decided,liquidity,cash,,2026,") and
-               line.endswith(",Mkr,8") for line in lines)
+    assert any(
+        line.startswith("rjh-2026-decided,decided,liquidity,cash,,2026,")
+        and line.endswith(",Mkr,8")
+        for line in lines
+    )
 
 
 def test_markdown_report(tmp_path):
@@ -123,7 +168,9 @@ def test_infeasible_solve_exits_2_with_the_conflict():
 
 
 def test_output_to_missing_folder_is_a_clean_error(tmp_path):
-    result = CliRunner().invoke(main, ["evaluate", str(DECIDED), "-o", str(tmp_path / "no" / "x.json")])
+    result = CliRunner().invoke(
+        main, ["evaluate", str(DECIDED), "-o", str(tmp_path / "no" / "x.json")]
+    )
     assert result.exit_code == 1
     assert "does not exist" in result.output
 
@@ -140,7 +187,9 @@ def test_subprocess_solve_json_to_stdout():
 
 
 def test_subprocess_infeasible_exit_code_and_one_line_on_stderr():
-    proc = run_process("solve", "scenarios/whatif-strict-loans.yaml", "--format", "json")
+    proc = run_process(
+        "solve", "scenarios/whatif-strict-loans.yaml", "--format", "json"
+    )
     assert proc.returncode == 2
     assert len(proc.stderr.strip().splitlines()) == 1
     assert "Likviditetsgolv" in proc.stderr and "Traceback" not in proc.stderr

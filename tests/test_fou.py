@@ -29,12 +29,16 @@ def table(decided_scenario):
 
 @pytest.mark.parametrize(("level", "published"), BILAGA_PER_100K.items())
 def test_per_100k_table_of_the_bilaga_is_reproduced(decided_scenario, level, published):
-    assert per_100k(decided_scenario.scenario, level) == pytest.approx(published, abs=1.0)
+    assert per_100k(decided_scenario.scenario, level) == pytest.approx(
+        published, abs=1.0
+    )
 
 
 @pytest.mark.parametrize(("level", "counts"), GRANTED.items())
 def test_allocation_reproduces_the_granted_counts(decided_scenario, level, counts):
-    grants, unallocated = allocate_grants(decided_scenario.scenario.fou.allocation, level)
+    grants, unallocated = allocate_grants(
+        decided_scenario.scenario.fou.allocation, level
+    )
     assert tuple(grants.values()) == counts
     assert abs(unallocated) < 1.0
 
@@ -45,11 +49,16 @@ def test_allocation_protects_phd_posts_and_cuts_projects_most(decided_scenario):
     for level in range(3000, 12001, 500):
         grants, _ = allocate_grants(allocation, level)
         if previous is not None:
-            assert all(grants[c] >= previous[c] for c in grants)  # more money, no fewer grants
+            assert all(
+                grants[c] >= previous[c] for c in grants
+            )  # more money, no fewer grants
         previous = grants
     low, _ = allocate_grants(allocation, 5000)
     high, _ = allocate_grants(allocation, 7000)
-    assert high["project_funds"] - low["project_funds"] > high["phd_parttime"] - low["phd_parttime"]
+    assert (
+        high["project_funds"] - low["project_funds"]
+        > high["phd_parttime"] - low["phd_parttime"]
+    )
     assert high["postdoc_parttime"] == low["postdoc_parttime"]
 
 
@@ -68,7 +77,9 @@ def test_more_fou_never_lowers_the_required_savings(table):
     extra = [row.extra_savings for row in table["levels"]]
     assert extra == sorted(extra)
     for row in table["levels"]:
-        assert sum(row.extra_savings_by_committee.values()) == pytest.approx(row.extra_savings, abs=1e-4)
+        assert sum(row.extra_savings_by_committee.values()) == pytest.approx(
+            row.extra_savings, abs=1e-4
+        )
 
 
 def test_salary_after_payroll_overhead(table):
@@ -83,20 +94,29 @@ def test_max_fou_keeps_every_rule_within_the_savings_limit(decided_scenario):
     assert plan.status == "optimal"
     assert not plan.broken_targets()
     decided = sum(sum(c["decided_savings"].values()) for c in plan.committees.values())
-    assert sum(sum(c["savings"].values()) for c in plan.committees.values()) <= decided + 1e-6
+    assert (
+        sum(sum(c["savings"].values()) for c in plan.committees.values())
+        <= decided + 1e-6
+    )
     assert min(plan.fou_tkr.values()) == pytest.approx(plan.objective)
 
 
 def test_max_fou_is_limited_by_the_savings_it_may_use():
-    low = optimise(make_scenario("fou.savings_limit=665", "fou.max_tkr=100000"), "max-fou")
-    high = optimise(make_scenario("fou.savings_limit=700", "fou.max_tkr=100000"), "max-fou")
+    low = optimise(
+        make_scenario("fou.savings_limit=665", "fou.max_tkr=100000"), "max-fou"
+    )
+    high = optimise(
+        make_scenario("fou.savings_limit=700", "fou.max_tkr=100000"), "max-fou"
+    )
     assert low.status == high.status == "optimal"
     assert 5000 < low.objective < high.objective < 100000
 
 
 def test_milp_and_continuous_agree_where_the_optimum_falls_on_a_level():
     continuous = optimise(make_scenario("fou.max_tkr=6000"), "max-fou")
-    discrete = optimise(make_scenario("fou.max_tkr=6000", "fou.discrete=true"), "max-fou")
+    discrete = optimise(
+        make_scenario("fou.max_tkr=6000", "fou.discrete=true"), "max-fou"
+    )
     assert continuous.solver["problem_type"] == "LP"
     assert discrete.solver["problem_type"] == "MILP"
     assert continuous.objective == pytest.approx(6000)
@@ -106,10 +126,19 @@ def test_milp_and_continuous_agree_where_the_optimum_falls_on_a_level():
 
 def test_discrete_levels_pick_the_highest_affordable_level(optimal_plan, table):
     """A savings limit between what 6000 and 7000 tkr need: 6000 every year."""
-    need_6000, need_7000 = table["levels"][1].extra_savings, table["levels"][2].extra_savings
+    need_6000, need_7000 = (
+        table["levels"][1].extra_savings,
+        table["levels"][2].extra_savings,
+    )
     limit = optimal_plan.objective + (need_6000 + need_7000) / 2
-    plan = optimise(make_scenario("fou.discrete=true", f"fou.savings_limit={limit}",
-                                  "fou.levels=[5000, 6000, 7000, 9000]"), "max-fou")
+    plan = optimise(
+        make_scenario(
+            "fou.discrete=true",
+            f"fou.savings_limit={limit}",
+            "fou.levels=[5000, 6000, 7000, 9000]",
+        ),
+        "max-fou",
+    )
     assert plan.status == "optimal"
     assert plan.solver["problem_type"] == "MILP"
     assert set(plan.fou_tkr.values()) <= {5000, 6000, 7000, 9000}
@@ -128,9 +157,11 @@ def test_benchmark_rule_raises_fou_to_norrbottens_level():
 def test_bas_alf_feedback_pays_part_of_fou_back():
     """With an elasticity, FoU three years earlier raises RS's revenue."""
     base = evaluate(make_scenario(base=DECIDED.parent / "whatif-fou-7000.yaml"))
-    feedback = evaluate(make_scenario(
-        "fou.bas_alf.elasticity=0.3", base=DECIDED.parent / "whatif-fou-7000.yaml"
-    ))
+    feedback = evaluate(
+        make_scenario(
+            "fou.bas_alf.elasticity=0.3", base=DECIDED.parent / "whatif-fou-7000.yaml"
+        )
+    )
     assert feedback.fou["bas_alf_premium_mkr"][2028] == pytest.approx(0.0)
     assert feedback.fou["bas_alf_premium_mkr"][2029] == pytest.approx(0.3 * 2000 / 1000)
     gain = feedback.income["result"][2029] - base.income["result"][2029]
@@ -152,5 +183,10 @@ def test_fou_command_terminal_and_markdown(tmp_path):
     assert result.exit_code == 0
     assert "FoU-medel" in result.output and "Norrbotten" in result.output
     out = tmp_path / "fou.md"
-    assert CliRunner().invoke(main, ["fou", str(DECIDED), "--format", "md", "-o", str(out)]).exit_code == 0
+    assert (
+        CliRunner()
+        .invoke(main, ["fou", str(DECIDED), "--format", "md", "-o", str(out)])
+        .exit_code
+        == 0
+    )
     assert "| 7 000 |" in out.read_text()

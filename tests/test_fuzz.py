@@ -91,7 +91,9 @@ def model_ref(folder: Path) -> str:
 
 
 def decided_text_in(folder: Path) -> str:
-    return DECIDED_TEXT.replace("model: ../models/rjh\n", f"model: {model_ref(folder)}\n", 1)
+    return DECIDED_TEXT.replace(
+        "model: ../models/rjh\n", f"model: {model_ref(folder)}\n", 1
+    )
 
 
 def test_unmutated_copies_load():
@@ -107,10 +109,31 @@ def test_unmutated_copies_load():
 
 # -- junk values ---------------------------------------------------------------------
 
-SPECIAL_NUMBERS = st.sampled_from([
-    0, -0.0, -1, -5, -1e-9, 1e-300, 1e308, -1e308, 10**18, -(10**18), 10**400, 2**63,
-    float("nan"), float("inf"), float("-inf"), 1900, 2200, 2201, 1899, 2026, 2031,
-])
+SPECIAL_NUMBERS = st.sampled_from(
+    [
+        0,
+        -0.0,
+        -1,
+        -5,
+        -1e-9,
+        1e-300,
+        1e308,
+        -1e308,
+        10**18,
+        -(10**18),
+        10**400,
+        2**63,
+        float("nan"),
+        float("inf"),
+        float("-inf"),
+        1900,
+        2200,
+        2201,
+        1899,
+        2026,
+        2031,
+    ]
+)
 SCALARS = st.one_of(
     st.none(),
     st.booleans(),
@@ -118,10 +141,34 @@ SCALARS = st.one_of(
     st.floats(allow_nan=True, allow_infinity=True),
     SPECIAL_NUMBERS,
     st.text(max_size=20),
-    st.sampled_from(["", " ", "RS", "XYZ", "2026", "3,5", "1e999", "~", "null", "yes",
-                     "!!python/object", "Hälso- och sjukvård", "\u202e", "\U0001f4b8",
-                     "a\x00b", "\ufeff", "2026-02-30", ".", "..", "/", "/dev/null",
-                     "../models/rjh", "fuzzed.yaml", "x" * 300]),
+    st.sampled_from(
+        [
+            "",
+            " ",
+            "RS",
+            "XYZ",
+            "2026",
+            "3,5",
+            "1e999",
+            "~",
+            "null",
+            "yes",
+            "!!python/object",
+            "Hälso- och sjukvård",
+            "\u202e",
+            "\U0001f4b8",
+            "a\x00b",
+            "\ufeff",
+            "2026-02-30",
+            ".",
+            "..",
+            "/",
+            "/dev/null",
+            "../models/rjh",
+            "fuzzed.yaml",
+            "x" * 300,
+        ]
+    ),
     st.binary(max_size=12),
     st.dates(),
 )
@@ -132,7 +179,9 @@ KEYS = st.one_of(
 )
 JUNK = st.recursive(
     SCALARS,
-    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(KEYS, inner, max_size=4),
+    lambda inner: (
+        st.lists(inner, max_size=4) | st.dictionaries(KEYS, inner, max_size=4)
+    ),
     max_leaves=12,
 )
 
@@ -197,8 +246,12 @@ def mutate(doc: dict[Any, Any], data: st.DataObject) -> dict[Any, Any]:
         elif action == "number":
             parent[key] = data.draw(SPECIAL_NUMBERS, label="number")
         elif action == "scale":  # a plausible change, so that valid plans come out too
-            if isinstance(parent[key], int | float) and not isinstance(parent[key], bool):
-                factor = data.draw(st.floats(min_value=0.5, max_value=1.5), label="factor")
+            if isinstance(parent[key], int | float) and not isinstance(
+                parent[key], bool
+            ):
+                factor = data.draw(
+                    st.floats(min_value=0.5, max_value=1.5), label="factor"
+                )
                 parent[key] = parent[key] * factor
         else:
             parent[key] = data.draw(deeply_nested(), label="nested")
@@ -219,7 +272,9 @@ def test_mutated_document(data):
 def test_mutated_whatif(data):
     """Junk merged on top of the decided scenario, as a what-if file would be."""
     body = mutate(DECIDED_DOC, data)
-    keep = data.draw(st.sets(st.sampled_from(sorted(DECIDED_DOC)), min_size=1, max_size=3))
+    keep = data.draw(
+        st.sets(st.sampled_from(sorted(DECIDED_DOC)), min_size=1, max_size=3)
+    )
     body = {key: body[key] for key in keep if key in body and key != "model"}
     body.update(data.draw(st.dictionaries(KEYS, VALUES, max_size=2), label="extra"))
     with tempfile.TemporaryDirectory() as name:
@@ -232,27 +287,104 @@ def test_mutated_whatif(data):
 
 # -- text and byte mutations ---------------------------------------------------------
 
-YAML_BITS = st.sampled_from([
-    ":", ": ", "- ", "[", "]", "{", "}", ",", "&a ", "*a", "*b", "<<: ", "!!",
-    "!!python/object:os.system ", "!!binary ", "!!set ", "? ", "|", ">", "#", "'", '"',
-    "\t", "\n", "  ", "---\n", "...\n",
-    "%YAML 1.1\n", "\\", "\x00", "\x85", "\u2028", "\ufeff", "~", ".nan", "-.inf", "1e400",
-    "9" * 50, "0x7EA", "0o17", "33:46", "2026-13-45",
-])
+YAML_BITS = st.sampled_from(
+    [
+        ":",
+        ": ",
+        "- ",
+        "[",
+        "]",
+        "{",
+        "}",
+        ",",
+        "&a ",
+        "*a",
+        "*b",
+        "<<: ",
+        "!!",
+        "!!python/object:os.system ",
+        "!!binary ",
+        "!!set ",
+        "? ",
+        "|",
+        ">",
+        "#",
+        "'",
+        '"',
+        "\t",
+        "\n",
+        "  ",
+        "---\n",
+        "...\n",
+        "%YAML 1.1\n",
+        "\\",
+        "\x00",
+        "\x85",
+        "\u2028",
+        "\ufeff",
+        "~",
+        ".nan",
+        "-.inf",
+        "1e400",
+        "9" * 50,
+        "0x7EA",
+        "0o17",
+        "33:46",
+        "2026-13-45",
+    ]
+)
 # Scalars that PyYAML's safe constructors choke on, and other awkward values.
-YAML_TRICKS = st.sampled_from([
-    "!!int abc", "!!float x", "!!bool maybe", "!!timestamp soon", "!!null x", "!!map [1]",
-    "!!seq {a: 1}", "!!set [1]", "!!omap {a: 1}", "!!binary '@@'", "!!str", "2026-02-30",
-    "2001-13-45", "2001-12-14t21:59:43.10-05:00", "9" * 5000, "-" + "9" * 400,
-    "1" + "0" * 400 + ".0",
-    "&x [*x]", "&x {a: *x}", "*undefined", "{a: 1, a: 2}", "{2026: 1, '2026': 2}",
-    "[" * 80 + "]" * 80, "{a: " * 40 + "1" + "}" * 40, "!!python/object/apply:os.getcwd []",
-    "!!python/name:os.system", "!<tag:yaml.org,2002:python/none> x", "!local x", "'unclosed",
-    r'"esc \x00 \ud800"', "|\n  block", "x" * 5000, "../" * 50 + "model.yaml",
-    r'"a\u0000b"', ".NaN", "-.Inf", "0b1010", "0x_7EA", "1_000", "190:20:30", "+12", "-0",
-])
+YAML_TRICKS = st.sampled_from(
+    [
+        "!!int abc",
+        "!!float x",
+        "!!bool maybe",
+        "!!timestamp soon",
+        "!!null x",
+        "!!map [1]",
+        "!!seq {a: 1}",
+        "!!set [1]",
+        "!!omap {a: 1}",
+        "!!binary '@@'",
+        "!!str",
+        "2026-02-30",
+        "2001-13-45",
+        "2001-12-14t21:59:43.10-05:00",
+        "9" * 5000,
+        "-" + "9" * 400,
+        "1" + "0" * 400 + ".0",
+        "&x [*x]",
+        "&x {a: *x}",
+        "*undefined",
+        "{a: 1, a: 2}",
+        "{2026: 1, '2026': 2}",
+        "[" * 80 + "]" * 80,
+        "{a: " * 40 + "1" + "}" * 40,
+        "!!python/object/apply:os.getcwd []",
+        "!!python/name:os.system",
+        "!<tag:yaml.org,2002:python/none> x",
+        "!local x",
+        "'unclosed",
+        r'"esc \x00 \ud800"',
+        "|\n  block",
+        "x" * 5000,
+        "../" * 50 + "model.yaml",
+        r'"a\u0000b"',
+        ".NaN",
+        "-.Inf",
+        "0b1010",
+        "0x_7EA",
+        "1_000",
+        "190:20:30",
+        "+12",
+        "-0",
+    ]
+)
 TEXT_NOISE = st.one_of(
-    YAML_BITS, YAML_TRICKS, st.text(max_size=8), st.lists(YAML_BITS, max_size=5).map("".join)
+    YAML_BITS,
+    YAML_TRICKS,
+    st.text(max_size=8),
+    st.lists(YAML_BITS, max_size=5).map("".join),
 )
 
 
@@ -265,9 +397,19 @@ def mutated_text(draw: st.DrawFn, text: str) -> str:
         i = draw(st.integers(min_value=0, max_value=len(lines) - 1), label="line")
         if lines[i].startswith("model:"):
             continue
-        action = draw(st.sampled_from(
-            ["duplicate", "delete", "value", "insert", "indent", "dedent", "truncate"]
-        ))
+        action = draw(
+            st.sampled_from(
+                [
+                    "duplicate",
+                    "delete",
+                    "value",
+                    "insert",
+                    "indent",
+                    "dedent",
+                    "truncate",
+                ]
+            )
+        )
         if action == "duplicate":  # a key given twice, textually
             lines.insert(i + 1, lines[i])
         elif action == "delete":
@@ -305,15 +447,22 @@ def test_random_bytes(data):
     with tempfile.TemporaryDirectory() as name:
         folder = Path(name)
         original = decided_text_in(folder).encode("utf-8")
-        noise = data.draw(st.one_of(
-            st.binary(min_size=1, max_size=64),
-            st.text(min_size=1, max_size=32).map(lambda t: t.encode("utf-8")),
-            st.lists(YAML_BITS, min_size=1, max_size=6).map(lambda b: "".join(b).encode()),
-        ), label="bytes")
+        noise = data.draw(
+            st.one_of(
+                st.binary(min_size=1, max_size=64),
+                st.text(min_size=1, max_size=32).map(lambda t: t.encode("utf-8")),
+                st.lists(YAML_BITS, min_size=1, max_size=6).map(
+                    lambda b: "".join(b).encode()
+                ),
+            ),
+            label="bytes",
+        )
         if data.draw(st.booleans(), label="whole file"):
             content = noise
         else:
-            at = data.draw(st.integers(min_value=0, max_value=len(original)), label="at")
+            at = data.draw(
+                st.integers(min_value=0, max_value=len(original)), label="at"
+            )
             content = original[:at] + noise + original[at:]
         path = folder / "fuzzed.yaml"
         path.write_bytes(content)
@@ -329,10 +478,20 @@ def test_arbitrary_documents(documents):
         check_outcome(write_doc(folder, documents))
 
 
-RAW_PATHS = ["extends", "model", "title", "horizon.last_year", "opening.cash",
-             "budget.net_investments.2026", "budget.net_investments", "budget.committees.RS",
-             "assumptions.fou_committee", "rules.restoration.vintages",
-             "rules.debt_ratio.numerator", "levers.savings_weights"]
+RAW_PATHS = [
+    "extends",
+    "model",
+    "title",
+    "horizon.last_year",
+    "opening.cash",
+    "budget.net_investments.2026",
+    "budget.net_investments",
+    "budget.committees.RS",
+    "assumptions.fou_committee",
+    "rules.restoration.vintages",
+    "rules.debt_ratio.numerator",
+    "levers.savings_weights",
+]
 
 
 @FUZZ
@@ -360,25 +519,47 @@ def json_key(part: str) -> str:
 
 # -- --set ---------------------------------------------------------------------------
 
-SET_PATHS = sorted({".".join(map(str, p)) for p in key_paths(DECIDED_DOC)
-                    if p[0] != "model" and not any(isinstance(k, int) and k < 100 for k in p)})
+SET_PATHS = sorted(
+    {
+        ".".join(map(str, p))
+        for p in key_paths(DECIDED_DOC)
+        if p[0] != "model" and not any(isinstance(k, int) and k < 100 for k in p)
+    }
+)
 
 
 @st.composite
 def set_option(draw: st.DrawFn) -> str:
-    path = draw(st.one_of(
-        st.sampled_from(SET_PATHS),
-        st.sampled_from(SET_PATHS).map(lambda p: p + "." + str(2031)),
-        st.text(max_size=20),
-    ), label="key")
-    value = draw(st.one_of(
-        st.floats(min_value=-10, max_value=3000).map(lambda x: f"{x:.2f}"),
-        TEXT_NOISE,
-        SCALARS.map(lambda v: yaml.safe_dump(v, default_flow_style=True).removesuffix(
-            "\n...\n").strip()),
-        JUNK.map(lambda v: yaml.safe_dump(v, default_flow_style=True, width=10**6).strip()),
-    ), label="value")
-    separator = draw(st.sampled_from(["=", "=", "=", "", "==", " = "]), label="separator")
+    path = draw(
+        st.one_of(
+            st.sampled_from(SET_PATHS),
+            st.sampled_from(SET_PATHS).map(lambda p: p + "." + str(2031)),
+            st.text(max_size=20),
+        ),
+        label="key",
+    )
+    value = draw(
+        st.one_of(
+            st.floats(min_value=-10, max_value=3000).map(lambda x: f"{x:.2f}"),
+            TEXT_NOISE,
+            SCALARS.map(
+                lambda v: (
+                    yaml.safe_dump(v, default_flow_style=True)
+                    .removesuffix("\n...\n")
+                    .strip()
+                )
+            ),
+            JUNK.map(
+                lambda v: yaml.safe_dump(
+                    v, default_flow_style=True, width=10**6
+                ).strip()
+            ),
+        ),
+        label="value",
+    )
+    separator = draw(
+        st.sampled_from(["=", "=", "=", "", "==", " = "]), label="separator"
+    )
     return f"{path}{separator}{value}"
 
 

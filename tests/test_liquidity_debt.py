@@ -22,7 +22,9 @@ def _months(plan, year):
 
 
 @pytest.mark.parametrize("plan_name", ["decided_plan", "optimal_plan"])
-def test_monthly_flows_sum_to_the_annual_budget_for_every_year_and_line(request, plan_name):
+def test_monthly_flows_sum_to_the_annual_budget_for_every_year_and_line(
+    request, plan_name
+):
     plan = request.getfixturevalue(plan_name)
     liquidity = plan.liquidity
     for y in plan.years:
@@ -32,7 +34,9 @@ def test_monthly_flows_sum_to_the_annual_budget_for_every_year_and_line(request,
         total = sum(annual[y] for annual in liquidity["annual_flows"].values())
         assert total == pytest.approx(plan.cash_flow["cash_change"][y], abs=1e-9)
         # December is the year-end balance of the balansbudget.
-        assert liquidity["monthly"][f"{y}-12"]["cash"] == pytest.approx(plan.balance["cash"][y])
+        assert liquidity["monthly"][f"{y}-12"]["cash"] == pytest.approx(
+            plan.balance["cash"][y]
+        )
 
 
 def test_the_floor_holds_in_every_month_of_an_optimal_plan(optimal_plan):
@@ -44,18 +48,28 @@ def test_the_floor_holds_in_every_month_of_an_optimal_plan(optimal_plan):
 
 
 def test_the_decided_plan_shows_the_months_below_the_floor(decided_plan):
-    low = {k: c["cash"] for k, c in decided_plan.liquidity["monthly"].items() if c["cash"] < 200}
+    low = {
+        k: c["cash"]
+        for k, c in decided_plan.liquidity["monthly"].items()
+        if c["cash"] < 200
+    }
     assert "2026-08" in low and "2026-12" in low  # 63 Mkr at the end of 2026 (Tabell 5)
-    assert decided_plan.target("liquidity_floor", 2026, month=12).margin == pytest.approx(
-        63 - 200, abs=0.6
-    )
+    assert decided_plan.target(
+        "liquidity_floor", 2026, month=12
+    ).margin == pytest.approx(63 - 200, abs=0.6)
 
 
 def test_credit_bridges_the_months_before_a_loan_arrives(optimal_plan):
     """With new loans raised in December, credit carries the summer, at a cost."""
-    plan = optimise(make_scenario("liquidity.profiles.borrowing=[0,0,0,0,0,0,0,0,0,0,0,1]"))
+    plan = optimise(
+        make_scenario("liquidity.profiles.borrowing=[0,0,0,0,0,0,0,0,0,0,0,1]")
+    )
     assert plan.status == "optimal"
-    credit = {k: c["credit"] for k, c in plan.liquidity["monthly"].items() if c["credit"] > 1e-6}
+    credit = {
+        k: c["credit"]
+        for k, c in plan.liquidity["monthly"].items()
+        if c["credit"] > 1e-6
+    }
     assert "2026-08" in credit
     assert all(not key.endswith("-12") for key in credit)
     assert all(value <= 300 + 1e-6 for value in credit.values())  # checkkredit limit
@@ -68,7 +82,9 @@ def test_credit_bridges_the_months_before_a_loan_arrives(optimal_plan):
 def test_raising_the_floor_never_lowers_the_objective():
     objectives = []
     for floor in (150, 200, 250):
-        plan = optimise(make_scenario(*(f"rules.liquidity_floor.floor.{y}={floor}" for y in YEARS)))
+        plan = optimise(
+            make_scenario(*(f"rules.liquidity_floor.floor.{y}={floor}" for y in YEARS))
+        )
         objectives.append(plan.objective if plan.status == "optimal" else float("inf"))
     assert objectives == sorted(objectives)
 
@@ -83,9 +99,13 @@ def test_without_credit_the_plan_costs_at_least_as_much(optimal_plan):
 @settings(max_examples=15, deadline=None)
 @given(st.floats(0, 6), st.floats(0, 4))
 def test_a_higher_interest_rate_never_raises_the_result(rate, extra):
-    low = evaluate(make_scenario(*(f"assumptions.interest_rate_pct.{y}={rate}" for y in YEARS)))
+    low = evaluate(
+        make_scenario(*(f"assumptions.interest_rate_pct.{y}={rate}" for y in YEARS))
+    )
     high = evaluate(
-        make_scenario(*(f"assumptions.interest_rate_pct.{y}={rate + extra}" for y in YEARS))
+        make_scenario(
+            *(f"assumptions.interest_rate_pct.{y}={rate + extra}" for y in YEARS)
+        )
     )
     for y in YEARS:
         assert high.income["result"][y] <= low.income["result"][y] + 1e-9
@@ -99,8 +119,11 @@ def test_interest_is_the_rate_times_the_average_month_end_balance(decided_plan):
 
 def test_a_loan_raised_and_repaid_within_a_year_costs_interest():
     """Borrowed in January, repaid in December: eleven months of interest at least."""
-    plan = evaluate(make_scenario("budget.new_long_term_debt.2027=100",
-                                  "budget.debt_repayment.2027=100"))
+    plan = evaluate(
+        make_scenario(
+            "budget.new_long_term_debt.2027=100", "budget.debt_repayment.2027=100"
+        )
+    )
     base = evaluate(make_scenario())
     extra = plan.debt["interest"][2027] - base.debt["interest"][2027]
     assert extra == pytest.approx(0.03 * 100 * 11 / 12)
@@ -112,22 +135,34 @@ def test_pension_part_of_financial_costs_stays_as_given():
     higher = evaluate(make_scenario(base=SCENARIOS / "whatif-interest-plus-1pp.yaml"))
     for y in YEARS:
         extra = higher.debt["interest"][y] - base.debt["interest"][y]
-        assert base.income["financial_costs"][y] - higher.income["financial_costs"][y] == (
-            pytest.approx(extra)
-        )
+        assert base.income["financial_costs"][y] - higher.income["financial_costs"][
+            y
+        ] == (pytest.approx(extra))
 
 
-@pytest.mark.parametrize(("value", "rounding", "expected"), [
-    (737, "nearest", 750), (847, "nearest", 850), (959, "nearest", 950),  # Tabell 7
-    (775, "nearest", 800), (737, "down", 700), (701, "up", 750), (737, "none", 737),
-])
+@pytest.mark.parametrize(
+    ("value", "rounding", "expected"),
+    [
+        (737, "nearest", 750),
+        (847, "nearest", 850),
+        (959, "nearest", 950),  # Tabell 7
+        (775, "nearest", 800),
+        (737, "down", 700),
+        (701, "up", 750),
+        (737, "none", 737),
+    ],
+)
 def test_loan_ceiling_rounding(value, rounding, expected):
     assert round_to_step(value, 50, rounding) == expected
 
 
 def test_loan_ceiling_follows_land_and_buildings(decided_plan):
     # Tabell 7: 750 / 850 / 950 = mark och byggnader 737 / 847 / 959 rounded to 50.
-    assert [decided_plan.debt["ceiling"][y] for y in (2026, 2027, 2028)] == [750, 850, 950]
+    assert [decided_plan.debt["ceiling"][y] for y in (2026, 2027, 2028)] == [
+        750,
+        850,
+        950,
+    ]
     getingen = evaluate(make_scenario(base=SCENARIOS / "whatif-getingen-11.yaml"))
     # +50 Mkr of buildings in 2026: 787 -> 800; +100 less 1.7 written off in 2027.
     assert getingen.debt["ceiling"][2026] == 800
@@ -142,10 +177,17 @@ def test_loan_ceiling_rounding_rule_is_a_setting():
 
 
 def test_both_readings_are_reported_for_the_decided_plan(decided_plan):
-    readings = {(r["numerator"], r["include_pharma_grant"]): r for r in decided_plan.debt["readings"]}
+    readings = {
+        (r["numerator"], r["include_pharma_grant"]): r
+        for r in decided_plan.debt["readings"]
+    }
     # BRIEF finding 3: 891 / 5999.0 = 14.9 %, 891 / 5448.5 = 16.4 % > 16 %.
-    assert readings[("long_term_liabilities", True)]["ratio"][2026] == pytest.approx(14.86, abs=0.02)
-    assert readings[("long_term_liabilities", False)]["ratio"][2026] == pytest.approx(16.36, abs=0.02)
+    assert readings[("long_term_liabilities", True)]["ratio"][2026] == pytest.approx(
+        14.86, abs=0.02
+    )
+    assert readings[("long_term_liabilities", False)]["ratio"][2026] == pytest.approx(
+        16.36, abs=0.02
+    )
     assert readings[("long_term_liabilities", False)]["ratio_met"][2026] is False
     # BRIEF finding 2: 891 of long-term liabilities against a 750 ceiling.
     assert readings[("long_term_liabilities", True)]["loan_ceiling_met"][2026] is False
@@ -171,8 +213,14 @@ def test_quick_ratio_is_reported_against_100_percent(decided_plan):
 BAD_PROFILES = [
     ("[0.5, 0.5]", "2 months given, a profile needs 12"),
     ("[0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1]", "sum to 1.2"),
-    ("[-0.1, 0.2, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0, 0]", "month 1: share -0.1"),
-    ("[0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.05, 0.05, 0]", "13 months given"),
+    (
+        "[-0.1, 0.2, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0, 0]",
+        "month 1: share -0.1",
+    ),
+    (
+        "[0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.05, 0.05, 0]",
+        "13 months given",
+    ),
     ("[0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, .nan]", "month 12"),
 ]
 

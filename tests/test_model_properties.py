@@ -11,7 +11,9 @@ from balans.testing import make_scenario
 
 YEARS = (2026, 2027, 2028, 2029, 2030)
 TIE_TOLERANCE = 1e-4  # Mkr
-SETTINGS = settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+SETTINGS = settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
 
 
 @st.composite
@@ -20,16 +22,22 @@ def variations(draw):
     overrides = []
     for year in YEARS:
         if draw(st.booleans()):
-            overrides.append(f"assumptions.interest_rate_pct.{year}={draw(st.floats(0, 8)):.3f}")
+            overrides.append(
+                f"assumptions.interest_rate_pct.{year}={draw(st.floats(0, 8)):.3f}"
+            )
         if draw(st.booleans()):
             overrides.append(f"assumptions.lpik_pct.{year}={draw(st.floats(1, 5)):.3f}")
         if draw(st.booleans()):
-            overrides.append(f"rules.liquidity_floor.floor.{year}={draw(st.floats(0, 300)):.1f}")
+            overrides.append(
+                f"rules.liquidity_floor.floor.{year}={draw(st.floats(0, 300)):.1f}"
+            )
         if draw(st.booleans()):
             overrides.append(f"budget.fou_tkr.{year}={draw(st.integers(0, 9000))}")
     for year in (2025, 2026, 2027):
         if draw(st.booleans()):
-            overrides.append(f"assumptions.tax_base_growth_pct.{year}={draw(st.floats(2, 5)):.3f}")
+            overrides.append(
+                f"assumptions.tax_base_growth_pct.{year}={draw(st.floats(2, 5)):.3f}"
+            )
     overrides.append(f"rules.savings_capacity.max_pct={draw(st.floats(5, 10)):.2f}")
     overrides.append(f"opening.loans={draw(st.floats(400, 741.5)):.1f}")
     for rule in ("committee_frames", "restoration", "loan_ceiling", "debt_ratio"):
@@ -42,10 +50,16 @@ def _assert_plan_ties(plan, opening_cash):
     b, f, i = plan.balance, plan.cash_flow, plan.income
     cash = opening_cash
     for y in plan.years:
-        assert b["total_assets"][y] == pytest.approx(b["total_equity_and_liabilities"][y], abs=TIE_TOLERANCE)
-        assert b["cash"][y] == pytest.approx(cash + f["cash_change"][y], abs=TIE_TOLERANCE)
+        assert b["total_assets"][y] == pytest.approx(
+            b["total_equity_and_liabilities"][y], abs=TIE_TOLERANCE
+        )
+        assert b["cash"][y] == pytest.approx(
+            cash + f["cash_change"][y], abs=TIE_TOLERANCE
+        )
         assert i["result"][y] == pytest.approx(
-            i["operating_result"][y] + i["financial_income"][y] + i["financial_costs"][y],
+            i["operating_result"][y]
+            + i["financial_income"][y]
+            + i["financial_costs"][y],
             abs=TIE_TOLERANCE,
         )
         assert f["result"][y] == pytest.approx(i["result"][y], abs=TIE_TOLERANCE)
@@ -59,13 +73,17 @@ def test_optimal_plans_tie_and_keep_every_rule(overrides):
     plan = optimise(loaded)
     if plan.status != "optimal":
         assert plan.status == "infeasible"
-        assert plan.diagnosis["relaxations"], "an infeasible plan must say what to relax"
+        assert plan.diagnosis["relaxations"], (
+            "an infeasible plan must say what to relax"
+        )
         return
     _assert_plan_ties(plan, loaded.scenario.opening.cash)
     for row in plan.targets:
         if row.enforced and row.unit == "Mkr":
             assert row.margin >= -1e-5, (row.id, row.year, row.committee, row.margin)
-    assert all(v >= -1e-7 for c in plan.committees.values() for v in c["savings"].values())
+    assert all(
+        v >= -1e-7 for c in plan.committees.values() for v in c["savings"].values()
+    )
 
 
 TIGHTENINGS = [
@@ -103,8 +121,12 @@ def test_savings_are_spread_as_equal_shares(optimal_plan):
     plan = optimal_plan
     for y in plan.years:
         shares = [
-            plan.committees[c]["savings"][y] / (plan.committees[c]["gross_costs"][y]
-                                                 + plan.committees[c]["cumulative_savings"][y])
-            for c in plan.committees if c != "RS"
+            plan.committees[c]["savings"][y]
+            / (
+                plan.committees[c]["gross_costs"][y]
+                + plan.committees[c]["cumulative_savings"][y]
+            )
+            for c in plan.committees
+            if c != "RS"
         ]
         assert max(shares) - min(shares) < 1e-3

@@ -82,7 +82,13 @@ TABELL_3 = {
 # Tabell 11 "Budgetramar i netto": operating net per committee, 2026 (one decimal),
 # RS without its financing (4054.6 + 1393.9 + 550.5 + 35.5 - 59.3 = 5975.2).
 TABELL_11 = {
-    "RF": 17.9, "RS": 2196.3, "HSN": 3267.1, "RUN": 153.5, "KTN": 331.1, "REV": 5.7, "PN": 3.6,
+    "RF": 17.9,
+    "RS": 2196.3,
+    "HSN": 3267.1,
+    "RUN": 153.5,
+    "KTN": 331.1,
+    "REV": 5.7,
+    "PN": 3.6,
 }
 
 # Tabell 1 "Finansiella mål" (percent, one decimal).
@@ -94,7 +100,11 @@ TABELL_1 = {
 
 
 def _cases(table, years):
-    return [(line, y, v) for line, values in table.items() for y, v in zip(years, values, strict=True)]
+    return [
+        (line, y, v)
+        for line, values in table.items()
+        for y, v in zip(years, values, strict=True)
+    ]
 
 
 @pytest.mark.parametrize(("line", "year", "published"), _cases(TABELL_2, YEARS_5))
@@ -109,12 +119,16 @@ def test_tabell_5_balansbudget(decided_plan, line, year, published):
 
 @pytest.mark.parametrize(("line", "year", "published"), _cases(TABELL_6, YEARS_3))
 def test_tabell_6_finansieringsbudget(decided_plan, line, year, published):
-    assert decided_plan.cash_flow[line][year] == pytest.approx(published, abs=ONE_DECIMAL)
+    assert decided_plan.cash_flow[line][year] == pytest.approx(
+        published, abs=ONE_DECIMAL
+    )
 
 
 @pytest.mark.parametrize(("line", "year", "published"), _cases(TABELL_3, YEARS_5))
 def test_tabell_3_restoration(decided_plan, line, year, published):
-    assert decided_plan.restoration[line][year] == pytest.approx(published, abs=WHOLE_MKR)
+    assert decided_plan.restoration[line][year] == pytest.approx(
+        published, abs=WHOLE_MKR
+    )
 
 
 @pytest.mark.parametrize(("committee", "published"), TABELL_11.items())
@@ -142,12 +156,14 @@ def test_decided_plan_breaks_what_the_brief_says_it_breaks(decided_plan):
     # BRIEF finding 4: 63 Mkr year-end cash against ~200 Mkr every month (and, with
     # the default monthly profile, March 2028 too); finding 5: the 2023 deficit.
     assert broken == {
-        ("liquidity_floor", 2026), ("liquidity_floor", 2027), ("liquidity_floor", 2028),
+        ("liquidity_floor", 2026),
+        ("liquidity_floor", 2027),
+        ("liquidity_floor", 2028),
         ("vintage_deadline", 2027),
     }
-    assert decided_plan.target("liquidity_floor", 2026, month=12).value == pytest.approx(
-        63, abs=WHOLE_MKR
-    )
+    assert decided_plan.target(
+        "liquidity_floor", 2026, month=12
+    ).value == pytest.approx(63, abs=WHOLE_MKR)
     assert decided_plan.target("vintage_deadline", 2027).margin == pytest.approx(
         260.1 - 464.0, abs=ONE_DECIMAL
     )

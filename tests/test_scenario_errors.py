@@ -29,9 +29,13 @@ MODEL_DIR = REPO_ROOT / "models" / "rjh"
 DECIDED_TEXT = DECIDED.read_text(encoding="utf-8")
 COMMITTEES_IN_ORDER = "RF, RS, HSN, RUN, KTN, REV, PN"
 # The plan's interest rates (two-space indent: assumptions, not budget.basis).
-INTEREST = "  interest_rate_pct: {2026: 3.0, 2027: 3.0, 2028: 3.0, 2029: 3.0, 2030: 3.0}"
+INTEREST = (
+    "  interest_rate_pct: {2026: 3.0, 2027: 3.0, 2028: 3.0, 2029: 3.0, 2030: 3.0}"
+)
 INTEREST_LINE = DECIDED_TEXT.splitlines().index(INTEREST) + 1
-DEBT_LIMIT = "    limit_pct: {2026: 16.0, 2027: 16.0, 2028: 15.0, 2029: 15.0, 2030: 15.0}"
+DEBT_LIMIT = (
+    "    limit_pct: {2026: 16.0, 2027: 16.0, 2028: 15.0, 2029: 15.0, 2030: 15.0}"
+)
 DEBT_RATIO_LINE = DECIDED_TEXT.splitlines().index("  debt_ratio:") + 1
 
 Built = tuple[Path, tuple[str, ...]]
@@ -108,7 +112,9 @@ def python_tag(folder: Path) -> Built:
 def alias_bomb(folder: Path) -> Built:
     lines = ["a0: &a0 [1, 1, 1, 1, 1, 1, 1, 1, 1, 1]"]
     lines += [f"a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 10)}]" for i in range(1, 9)]
-    return write_whatif(folder, "\n".join(lines) + "\ntitle: *a8\n", name="whatif.yaml"), ()
+    return write_whatif(
+        folder, "\n".join(lines) + "\ntitle: *a8\n", name="whatif.yaml"
+    ), ()
 
 
 @dataclass(frozen=True)
@@ -141,133 +147,456 @@ CASES = [
     # files that cannot be read or parsed
     Case("missing-file", missing_file, "file", "", None, ("file not found",)),
     Case("yaml-syntax", whatif(SYNTAX_BODY), "file", "", 7, ("YAML syntax error",)),
-    Case("unclosed-quote", whatif('title: "never closed\n'), "file", "", 2,
-         ("YAML syntax error", "quoted scalar")),
-    Case("two-documents", whatif("title: a\n---\ntitle: b\n"), "file", "", 3,
-         ("single document",)),
+    Case(
+        "unclosed-quote",
+        whatif('title: "never closed\n'),
+        "file",
+        "",
+        2,
+        ("YAML syntax error", "quoted scalar"),
+    ),
+    Case(
+        "two-documents",
+        whatif("title: a\n---\ntitle: b\n"),
+        "file",
+        "",
+        3,
+        ("single document",),
+    ),
     Case("not-utf8", standalone(b"name: caf\xe9\n"), "file", "", None, ("not UTF-8",)),
-    Case("control-character", whatif("title: bell\x07\n"), "file", "", 2,
-         ("unacceptable character #x0007",)),
+    Case(
+        "control-character",
+        whatif("title: bell\x07\n"),
+        "file",
+        "",
+        2,
+        ("unacceptable character #x0007",),
+    ),
     Case("empty-file", standalone(""), "file", "", None, ("the file is empty",)),
-    Case("only-comments", standalone("# nothing yet\n\n"), "file", "", None,
-         ("the file is empty",)),
-    Case("top-level-list", standalone("- model: ../models/rjh\n- name: x\n"), "file", "", 1,
-         ("the top level must be a mapping",)),
-    Case("top-level-scalar", standalone("just some words\n"), "file", "", 1,
-         ("the top level must be a mapping",)),
+    Case(
+        "only-comments",
+        standalone("# nothing yet\n\n"),
+        "file",
+        "",
+        None,
+        ("the file is empty",),
+    ),
+    Case(
+        "top-level-list",
+        standalone("- model: ../models/rjh\n- name: x\n"),
+        "file",
+        "",
+        1,
+        ("the top level must be a mapping",),
+    ),
+    Case(
+        "top-level-scalar",
+        standalone("just some words\n"),
+        "file",
+        "",
+        1,
+        ("the top level must be a mapping",),
+    ),
     # YAML that is well-formed but must not be constructed
-    Case("python-object-tag", python_tag, "file", "title", 2,
-         ("!!python/object/apply:os.system is not allowed",)),
-    Case("python-name-tag", whatif("title: !!python/name:os.system ''\n"), "file", "title", 2,
-         ("!!python/name:os.system is not allowed",)),
-    Case("bad-int-tag", whatif("title: !!int abc\n"), "file", "title", 2,
-         ("cannot read the value as !!int",)),
-    Case("impossible-date", whatif("budget:\n  net_investments: {2026-02-30: 1}\n"), "file",
-         "budget.net_investments.2026-02-30", 3, ("cannot read the value as !!timestamp",)),
-    Case("int-too-long", whatif("title: " + "9" * 5000 + "\n"), "file", "title", 2,
-         ("cannot read the value as !!int",)),
-    Case("nested-too-deep", whatif("title: " + "[" * 100 + "]" * 100 + "\n"), "file", "title",
-         2, ("nested more than",)),
-    Case("recursive-alias", whatif("title: &loop [1, *loop]\n"), "file", "title", 2,
-         ("an alias refers to a node that contains it",)),
+    Case(
+        "python-object-tag",
+        python_tag,
+        "file",
+        "title",
+        2,
+        ("!!python/object/apply:os.system is not allowed",),
+    ),
+    Case(
+        "python-name-tag",
+        whatif("title: !!python/name:os.system ''\n"),
+        "file",
+        "title",
+        2,
+        ("!!python/name:os.system is not allowed",),
+    ),
+    Case(
+        "bad-int-tag",
+        whatif("title: !!int abc\n"),
+        "file",
+        "title",
+        2,
+        ("cannot read the value as !!int",),
+    ),
+    Case(
+        "impossible-date",
+        whatif("budget:\n  net_investments: {2026-02-30: 1}\n"),
+        "file",
+        "budget.net_investments.2026-02-30",
+        3,
+        ("cannot read the value as !!timestamp",),
+    ),
+    Case(
+        "int-too-long",
+        whatif("title: " + "9" * 5000 + "\n"),
+        "file",
+        "title",
+        2,
+        ("cannot read the value as !!int",),
+    ),
+    Case(
+        "nested-too-deep",
+        whatif("title: " + "[" * 100 + "]" * 100 + "\n"),
+        "file",
+        "title",
+        2,
+        ("nested more than",),
+    ),
+    Case(
+        "recursive-alias",
+        whatif("title: &loop [1, *loop]\n"),
+        "file",
+        "title",
+        2,
+        ("an alias refers to a node that contains it",),
+    ),
     Case("alias-bomb", alias_bomb, "file", None, None, ("once aliases are expanded",)),
-    Case("duplicate-key", whatif("assumptions:\n  fou_committee: RS\n  fou_committee: HSN\n"),
-         "file", "assumptions.fou_committee", 4,
-         ("duplicate key 'fou_committee' (first on line 3)",)),
-    Case("duplicate-year-spelled-twice",
-         whatif("budget:\n  net_investments: {2026: 1.0, '2026': 2.0}\n"), "file",
-         "budget.net_investments.2026", 3, ("duplicate key 2026",)),
+    Case(
+        "duplicate-key",
+        whatif("assumptions:\n  fou_committee: RS\n  fou_committee: HSN\n"),
+        "file",
+        "assumptions.fou_committee",
+        4,
+        ("duplicate key 'fou_committee' (first on line 3)",),
+    ),
+    Case(
+        "duplicate-year-spelled-twice",
+        whatif("budget:\n  net_investments: {2026: 1.0, '2026': 2.0}\n"),
+        "file",
+        "budget.net_investments.2026",
+        3,
+        ("duplicate key 2026",),
+    ),
     # extends and model
-    Case("extends-cycle", files("a", a="extends: b.yaml\n", b="extends: a.yaml\n"), "b.yaml",
-         "extends", 1, ("extends cycle: a.yaml -> b.yaml -> a.yaml",)),
-    Case("extends-itself", files("self", self="title: x\nextends: self.yaml\n"), "self.yaml",
-         "extends", 2, ("extends cycle: self.yaml -> self.yaml",)),
-    Case("extends-missing", standalone("extends: nowhere.yaml\n"), "file", "extends", 1,
-         ("extended file 'nowhere.yaml' not found",)),
-    Case("extends-name-too-long", standalone("extends: " + "x" * 5000 + "\n"), "file",
-         "extends", 1, ("not found",)),
-    Case("extends-a-folder", standalone("title: x\nextends: .\n"), "file", "extends", 2,
-         ("extended file '.' is a folder",)),
-    Case("extends-not-a-path", standalone("extends: [a.yaml]\n"), "file", "extends", 1,
-         ("must be a relative file path",)),
-    Case("model-folder-missing", standalone("name: x\nmodel: ../no-such-region\n"), "file",
-         "model", 2, ("model folder '../no-such-region' has no model.yaml",)),
-    Case("model-not-a-path", standalone("model: 5\n"), "file", "model", 1,
-         ("must be a folder path",)),
-    Case("no-model", standalone("name: lonely\n"), "file", "model", None,
-         ("no region model named",)),
+    Case(
+        "extends-cycle",
+        files("a", a="extends: b.yaml\n", b="extends: a.yaml\n"),
+        "b.yaml",
+        "extends",
+        1,
+        ("extends cycle: a.yaml -> b.yaml -> a.yaml",),
+    ),
+    Case(
+        "extends-itself",
+        files("self", self="title: x\nextends: self.yaml\n"),
+        "self.yaml",
+        "extends",
+        2,
+        ("extends cycle: self.yaml -> self.yaml",),
+    ),
+    Case(
+        "extends-missing",
+        standalone("extends: nowhere.yaml\n"),
+        "file",
+        "extends",
+        1,
+        ("extended file 'nowhere.yaml' not found",),
+    ),
+    Case(
+        "extends-name-too-long",
+        standalone("extends: " + "x" * 5000 + "\n"),
+        "file",
+        "extends",
+        1,
+        ("not found",),
+    ),
+    Case(
+        "extends-a-folder",
+        standalone("title: x\nextends: .\n"),
+        "file",
+        "extends",
+        2,
+        ("extended file '.' is a folder",),
+    ),
+    Case(
+        "extends-not-a-path",
+        standalone("extends: [a.yaml]\n"),
+        "file",
+        "extends",
+        1,
+        ("must be a relative file path",),
+    ),
+    Case(
+        "model-folder-missing",
+        standalone("name: x\nmodel: ../no-such-region\n"),
+        "file",
+        "model",
+        2,
+        ("model folder '../no-such-region' has no model.yaml",),
+    ),
+    Case(
+        "model-not-a-path",
+        standalone("model: 5\n"),
+        "file",
+        "model",
+        1,
+        ("must be a folder path",),
+    ),
+    Case(
+        "no-model",
+        standalone("name: lonely\n"),
+        "file",
+        "model",
+        None,
+        ("no region model named",),
+    ),
     # schema: unknown keys, types, signs
-    Case("unknown-key", whatif("assumptions:\n  intrest_rate_pct: {2027: 4.5}\n"), "file",
-         "assumptions.intrest_rate_pct", 3,
-         ("unknown key", "did you mean 'interest_rate_pct'?")),
-    Case("unknown-top-level-key", whatif("titel: Typo\n"), "file", "titel", 2,
-         ("unknown key", "did you mean 'title'?")),
-    Case("wrong-type", whatif("assumptions:\n  pension_payroll_tax_pct: lots\n"), "file",
-         "assumptions.pension_payroll_tax_pct", 3, ("valid number", "'lots'")),
-    Case("wrong-type-in-series", whatif("budget:\n  tax_revenue: {2027: many}\n"), "file",
-         "budget.tax_revenue.2027", 3, ("valid number", "'many'")),
-    Case("wrong-type-section", whatif("rules:\n  loan_ceiling: 950\n"), "file",
-         "rules.loan_ceiling", 3, ("valid dictionary",)),
-    Case("negative-amount", whatif("budget:\n  net_investments:\n    2026: -5\n"), "file",
-         "budget.net_investments.2026", 4, ("must be >= 0", "-5")),
-    Case("positive-cost", whatif("budget:\n  operating_costs: {2027: 7000}\n"), "file",
-         "budget.operating_costs.2027", 3, ("must be <= 0",)),
-    Case("not-a-number", whatif("opening:\n  cash: .nan\n"), "file", "opening.cash", 3,
-         ("finite",)),
-    Case("infinite", whatif("budget:\n  tax_revenue: {2026: .inf}\n"), "file",
-         "budget.tax_revenue.2026", 3, ("finite",)),
-    Case("missing-required-key", missing_key, "file", "rules.debt_ratio.limit_pct",
-         DEBT_RATIO_LINE, ("required key is missing",)),
-    Case("year-key-not-a-year", whatif("budget:\n  net_investments: {next: 5}\n"), "file",
-         "budget.net_investments.next", 3, ("invalid key", "valid integer")),
+    Case(
+        "unknown-key",
+        whatif("assumptions:\n  intrest_rate_pct: {2027: 4.5}\n"),
+        "file",
+        "assumptions.intrest_rate_pct",
+        3,
+        ("unknown key", "did you mean 'interest_rate_pct'?"),
+    ),
+    Case(
+        "unknown-top-level-key",
+        whatif("titel: Typo\n"),
+        "file",
+        "titel",
+        2,
+        ("unknown key", "did you mean 'title'?"),
+    ),
+    Case(
+        "wrong-type",
+        whatif("assumptions:\n  pension_payroll_tax_pct: lots\n"),
+        "file",
+        "assumptions.pension_payroll_tax_pct",
+        3,
+        ("valid number", "'lots'"),
+    ),
+    Case(
+        "wrong-type-in-series",
+        whatif("budget:\n  tax_revenue: {2027: many}\n"),
+        "file",
+        "budget.tax_revenue.2027",
+        3,
+        ("valid number", "'many'"),
+    ),
+    Case(
+        "wrong-type-section",
+        whatif("rules:\n  loan_ceiling: 950\n"),
+        "file",
+        "rules.loan_ceiling",
+        3,
+        ("valid dictionary",),
+    ),
+    Case(
+        "negative-amount",
+        whatif("budget:\n  net_investments:\n    2026: -5\n"),
+        "file",
+        "budget.net_investments.2026",
+        4,
+        ("must be >= 0", "-5"),
+    ),
+    Case(
+        "positive-cost",
+        whatif("budget:\n  operating_costs: {2027: 7000}\n"),
+        "file",
+        "budget.operating_costs.2027",
+        3,
+        ("must be <= 0",),
+    ),
+    Case(
+        "not-a-number",
+        whatif("opening:\n  cash: .nan\n"),
+        "file",
+        "opening.cash",
+        3,
+        ("finite",),
+    ),
+    Case(
+        "infinite",
+        whatif("budget:\n  tax_revenue: {2026: .inf}\n"),
+        "file",
+        "budget.tax_revenue.2026",
+        3,
+        ("finite",),
+    ),
+    Case(
+        "missing-required-key",
+        missing_key,
+        "file",
+        "rules.debt_ratio.limit_pct",
+        DEBT_RATIO_LINE,
+        ("required key is missing",),
+    ),
+    Case(
+        "year-key-not-a-year",
+        whatif("budget:\n  net_investments: {next: 5}\n"),
+        "file",
+        "budget.net_investments.next",
+        3,
+        ("invalid key", "valid integer"),
+    ),
     # consistency across fields
-    Case("missing-year", missing_year, "file", "assumptions.interest_rate_pct", INTEREST_LINE,
-         ("no value for year 2030",)),
-    Case("unknown-committee", whatif("levers:\n  savings_weights: {XYZ: 2.0}\n"), "file",
-         "levers.savings_weights.XYZ", 3, (f"unknown committee (known: {COMMITTEES_IN_ORDER})",)),
-    Case("unknown-committee-name", whatif("assumptions:\n  fou_committee: XYZ\n"), "file",
-         "assumptions.fou_committee", 3, ("unknown committee 'XYZ'",)),
-    Case("year-outside-horizon", whatif("rules:\n  loan_ceiling:\n    limit: {2031: 950}\n"),
-         "file", "rules.loan_ceiling.limit.2031", 4, ("outside the horizon 2026-2030",)),
-    Case("year-outside-full-series", whatif("assumptions:\n  interest_rate_pct: {2031: 4.0}\n"),
-         "file", "assumptions.interest_rate_pct", 3, ("year 2031 is outside 2026-2030",)),
+    Case(
+        "missing-year",
+        missing_year,
+        "file",
+        "assumptions.interest_rate_pct",
+        INTEREST_LINE,
+        ("no value for year 2030",),
+    ),
+    Case(
+        "unknown-committee",
+        whatif("levers:\n  savings_weights: {XYZ: 2.0}\n"),
+        "file",
+        "levers.savings_weights.XYZ",
+        3,
+        (f"unknown committee (known: {COMMITTEES_IN_ORDER})",),
+    ),
+    Case(
+        "unknown-committee-name",
+        whatif("assumptions:\n  fou_committee: XYZ\n"),
+        "file",
+        "assumptions.fou_committee",
+        3,
+        ("unknown committee 'XYZ'",),
+    ),
+    Case(
+        "year-outside-horizon",
+        whatif("rules:\n  loan_ceiling:\n    limit: {2031: 950}\n"),
+        "file",
+        "rules.loan_ceiling.limit.2031",
+        4,
+        ("outside the horizon 2026-2030",),
+    ),
+    Case(
+        "year-outside-full-series",
+        whatif("assumptions:\n  interest_rate_pct: {2031: 4.0}\n"),
+        "file",
+        "assumptions.interest_rate_pct",
+        3,
+        ("year 2031 is outside 2026-2030",),
+    ),
     # --set
-    Case("set-without-equals", decided_with("assumptions.interest_rate_pct.2027"), "set", "",
-         None, ("expected key.path=value",)),
+    Case(
+        "set-without-equals",
+        decided_with("assumptions.interest_rate_pct.2027"),
+        "set",
+        "",
+        None,
+        ("expected key.path=value",),
+    ),
     Case("set-empty-key", decided_with("=4.5"), "set", "", None, ("dotted names",)),
-    Case("set-empty-part", decided_with("assumptions..2027=4.5"), "set", "", None,
-         ("dotted names",)),
-    Case("set-without-value", decided_with("assumptions.interest_rate_pct.2027="), "set",
-         "assumptions.interest_rate_pct.2027", None, ("a value is required",)),
-    Case("set-unknown-key", decided_with("assumptions.intrest_rate_pct.2027=4.5"), "set",
-         "assumptions.intrest_rate_pct", None,
-         ("unknown key", "did you mean 'interest_rate_pct'?")),
-    Case("set-wrong-type", decided_with("assumptions.interest_rate_pct.2027=abc"), "set",
-         "assumptions.interest_rate_pct.2027", None, ("valid number", "'abc'")),
-    Case("set-negative", decided_with("budget.net_investments.2027=-1"), "set",
-         "budget.net_investments.2027", None, ("must be >= 0",)),
-    Case("set-missing-year", decided_with("assumptions.interest_rate_pct={2026: 3.0}"), "set",
-         "assumptions.interest_rate_pct", None, ("no value for year 2027",)),
-    Case("set-year-outside-horizon", decided_with("rules.loan_ceiling.limit.2031=900"), "set",
-         "rules.loan_ceiling.limit.2031", None, ("outside the horizon",)),
-    Case("set-through-a-value", decided_with("horizon.first_year.month=1"), "set",
-         "horizon.first_year", None, ("not a section",)),
-    Case("set-unreadable-value", decided_with("title=[1, 2"), "set", "title", None,
-         ("cannot read the value",)),
-    Case("set-python-tag", decided_with("title=!!python/object/apply:os.getcwd []"), "set",
-         "title", None, ("is not allowed",)),
-    Case("set-odd-digit", decided_with("assumptions.interest_rate_pct.\u00b2=4"), "set",
-         "assumptions.interest_rate_pct.\u00b2", None, ("invalid key",)),
-    Case("set-after-good-set",
-         decided_with("assumptions.interest_rate_pct.2027=4.5", "opening.cash=lots"), "set",
-         "opening.cash", None, ("valid number",)),
+    Case(
+        "set-empty-part",
+        decided_with("assumptions..2027=4.5"),
+        "set",
+        "",
+        None,
+        ("dotted names",),
+    ),
+    Case(
+        "set-without-value",
+        decided_with("assumptions.interest_rate_pct.2027="),
+        "set",
+        "assumptions.interest_rate_pct.2027",
+        None,
+        ("a value is required",),
+    ),
+    Case(
+        "set-unknown-key",
+        decided_with("assumptions.intrest_rate_pct.2027=4.5"),
+        "set",
+        "assumptions.intrest_rate_pct",
+        None,
+        ("unknown key", "did you mean 'interest_rate_pct'?"),
+    ),
+    Case(
+        "set-wrong-type",
+        decided_with("assumptions.interest_rate_pct.2027=abc"),
+        "set",
+        "assumptions.interest_rate_pct.2027",
+        None,
+        ("valid number", "'abc'"),
+    ),
+    Case(
+        "set-negative",
+        decided_with("budget.net_investments.2027=-1"),
+        "set",
+        "budget.net_investments.2027",
+        None,
+        ("must be >= 0",),
+    ),
+    Case(
+        "set-missing-year",
+        decided_with("assumptions.interest_rate_pct={2026: 3.0}"),
+        "set",
+        "assumptions.interest_rate_pct",
+        None,
+        ("no value for year 2027",),
+    ),
+    Case(
+        "set-year-outside-horizon",
+        decided_with("rules.loan_ceiling.limit.2031=900"),
+        "set",
+        "rules.loan_ceiling.limit.2031",
+        None,
+        ("outside the horizon",),
+    ),
+    Case(
+        "set-through-a-value",
+        decided_with("horizon.first_year.month=1"),
+        "set",
+        "horizon.first_year",
+        None,
+        ("not a section",),
+    ),
+    Case(
+        "set-unreadable-value",
+        decided_with("title=[1, 2"),
+        "set",
+        "title",
+        None,
+        ("cannot read the value",),
+    ),
+    Case(
+        "set-python-tag",
+        decided_with("title=!!python/object/apply:os.getcwd []"),
+        "set",
+        "title",
+        None,
+        ("is not allowed",),
+    ),
+    Case(
+        "set-odd-digit",
+        decided_with("assumptions.interest_rate_pct.\u00b2=4"),
+        "set",
+        "assumptions.interest_rate_pct.\u00b2",
+        None,
+        ("invalid key",),
+    ),
+    Case(
+        "set-after-good-set",
+        decided_with("assumptions.interest_rate_pct.2027=4.5", "opening.cash=lots"),
+        "set",
+        "opening.cash",
+        None,
+        ("valid number",),
+    ),
 ]
 BY_ID = {case.id: case for case in CASES}
-SUBPROCESS = ["missing-file", "yaml-syntax", "unknown-key", "extends-cycle",
-              "set-without-equals", "python-object-tag", "empty-file", "duplicate-key"]
+SUBPROCESS = [
+    "missing-file",
+    "yaml-syntax",
+    "unknown-key",
+    "extends-cycle",
+    "set-without-equals",
+    "python-object-tag",
+    "empty-file",
+    "duplicate-key",
+]
 
 
-def expected_file(case: Case, folder: Path, path: Path, overrides: tuple[str, ...]) -> str:
+def expected_file(
+    case: Case, folder: Path, path: Path, overrides: tuple[str, ...]
+) -> str:
     if case.where == "file":
         return str(path)
     if case.where == "set":
@@ -332,7 +661,10 @@ def test_validate_in_a_real_process(case, tmp_path):
     message, built = loader_error(case, tmp_path)
     result = subprocess.run(
         [sys.executable, "-m", "balans", "validate", *cli_args(built)[1:]],
-        capture_output=True, text=True, cwd=tmp_path, timeout=120,
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        timeout=120,
         env={**os.environ, "PYTHONIOENCODING": "utf-8"},
     )
     assert result.returncode == 1, result.stderr
@@ -359,8 +691,12 @@ def test_python_tags_are_never_executed(run, tmp_path):
     elif run == "cli":
         assert CliRunner().invoke(main, cli_args(built)).exit_code == 1
     else:
-        result = subprocess.run([sys.executable, "-m", "balans", *cli_args(built)],
-                                capture_output=True, text=True, timeout=120)
+        result = subprocess.run(
+            [sys.executable, "-m", "balans", *cli_args(built)],
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
         assert result.returncode == 1
     assert not (tmp_path / "EXECUTED").exists()
 
@@ -404,7 +740,9 @@ def test_error_lines_do_not_depend_on_hash_order(tmp_path):
     for seed in ("1", "2"):
         result = subprocess.run(
             [sys.executable, "-m", "balans", *cli_args(case.build(tmp_path))],
-            capture_output=True, text=True, timeout=120,
+            capture_output=True,
+            text=True,
+            timeout=120,
             env={**os.environ, "PYTHONHASHSEED": seed},
         )
         seen.add(result.stderr)
@@ -434,7 +772,11 @@ def test_merge_keys_may_override_what_they_bring_in(tmp_path):
     )
     loaded = load_scenario(write_whatif(tmp_path, body))
     assert loaded.scenario.assumptions.interest_rate_pct == {
-        2026: 5.0, 2027: 3.2, 2028: 3.2, 2029: 3.2, 2030: 3.2
+        2026: 5.0,
+        2027: 3.2,
+        2028: 3.2,
+        2029: 3.2,
+        2030: 3.2,
     }
 
 
@@ -451,4 +793,6 @@ def test_a_quoted_year_overrides_the_same_year(tmp_path):
 def test_set_records_what_it_changed():
     loaded = load_scenario(DECIDED, ("assumptions.interest_rate_pct.2027=4.5",))
     assert loaded.scenario.assumptions.interest_rate_pct[2027] == 4.5
-    assert loaded.applied_overrides == ["--set assumptions.interest_rate_pct.2027: 3.0 -> 4.5"]
+    assert loaded.applied_overrides == [
+        "--set assumptions.interest_rate_pct.2027: 3.0 -> 4.5"
+    ]

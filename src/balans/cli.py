@@ -66,14 +66,34 @@ def scenario_options(command: Callable[..., Any]) -> Callable[..., Any]:
     """The options every command on a scenario takes."""
     options = [
         click.argument("scenario_file", type=click.Path()),
-        click.option("--set", "overrides", multiple=True, metavar="KEY.PATH=VALUE",
-                     help="Override a scenario value, e.g. assumptions.interest_rate_pct.2027=4.5."),
-        click.option("--format", "output_format", type=click.Choice(FORMATS), default="table",
-                     show_default=True, help="Report format."),
-        click.option("--output", "-o", type=click.Path(dir_okay=False),
-                     help="Write the report to this file (atomically) instead of stdout."),
-        click.option("--lang", type=click.Choice(["sv", "en"]), default="sv", show_default=True,
-                     help="Language of labels and findings."),
+        click.option(
+            "--set",
+            "overrides",
+            multiple=True,
+            metavar="KEY.PATH=VALUE",
+            help="Override a scenario value, e.g. assumptions.interest_rate_pct.2027=4.5.",
+        ),
+        click.option(
+            "--format",
+            "output_format",
+            type=click.Choice(FORMATS),
+            default="table",
+            show_default=True,
+            help="Report format.",
+        ),
+        click.option(
+            "--output",
+            "-o",
+            type=click.Path(dir_okay=False),
+            help="Write the report to this file (atomically) instead of stdout.",
+        ),
+        click.option(
+            "--lang",
+            type=click.Choice(["sv", "en"]),
+            default="sv",
+            show_default=True,
+            help="Language of labels and findings.",
+        ),
     ]
     for option in reversed(options):
         command = option(command)
@@ -82,7 +102,9 @@ def scenario_options(command: Callable[..., Any]) -> Callable[..., Any]:
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="balans")
-@click.option("--debug", is_flag=True, help="Show tracebacks instead of one-line errors.")
+@click.option(
+    "--debug", is_flag=True, help="Show tracebacks instead of one-line errors."
+)
 def main(debug: bool) -> None:
     """Budget optimiser for Swedish regions: decided plan, optimal plan, målvärden."""
 
@@ -108,7 +130,9 @@ def validate(scenario_file, overrides, output_format, output, lang) -> None:
     """Check a scenario file (and --set overrides) without solving."""
     loaded = load_scenario(scenario_file, overrides)
     s = loaded.scenario
-    lines = [f"{scenario_file}: ok ({s.name}, {s.horizon.first_year}-{s.horizon.last_year})"]
+    lines = [
+        f"{scenario_file}: ok ({s.name}, {s.horizon.first_year}-{s.horizon.last_year})"
+    ]
     lines += [f"  {change}" for change in loaded.applied_overrides]
     emit("\n".join(lines) + "\n", output)
 
@@ -125,14 +149,29 @@ def evaluate_command(scenario_file, overrides, output_format, output, lang) -> N
 
 @main.command(name="solve")
 @scenario_options
-@click.option("--objective", type=click.Choice(OBJECTIVES),
-              help="Objective (default: the scenario's, min-savings).")
-@click.option("--write-model", type=click.Path(dir_okay=False),
-              help="Also write the LP (.mps or .lp) for any other solver.")
-@click.option("--time-limit", type=click.FloatRange(min=0.1), help="Seconds HiGHS may take.")
+@click.option(
+    "--objective",
+    type=click.Choice(OBJECTIVES),
+    help="Objective (default: the scenario's, min-savings).",
+)
+@click.option(
+    "--write-model",
+    type=click.Path(dir_okay=False),
+    help="Also write the LP (.mps or .lp) for any other solver.",
+)
+@click.option(
+    "--time-limit", type=click.FloatRange(min=0.1), help="Seconds HiGHS may take."
+)
 @reports_errors
 def solve_command(
-    scenario_file, overrides, output_format, output, lang, objective, write_model, time_limit
+    scenario_file,
+    overrides,
+    output_format,
+    output,
+    lang,
+    objective,
+    write_model,
+    time_limit,
 ) -> None:
     """Find the optimal plan under the same rules; exit 2 if none exists."""
     loaded = load_scenario(scenario_file, overrides)
@@ -144,14 +183,22 @@ def solve_command(
 
 @main.command(name="compare")
 @scenario_options
-@click.option("--objective", type=click.Choice(OBJECTIVES),
-              help="Objective of the optimal plan (default: the scenario's).")
+@click.option(
+    "--objective",
+    type=click.Choice(OBJECTIVES),
+    help="Objective of the optimal plan (default: the scenario's).",
+)
 @reports_errors
-def compare_command(scenario_file, overrides, output_format, output, lang, objective) -> None:
+def compare_command(
+    scenario_file, overrides, output_format, output, lang, objective
+) -> None:
     """Decided and optimal plan side by side, with the differences."""
     loaded = load_scenario(scenario_file, overrides)
     comparison = compare(loaded, objective, lang)
-    emit(_render_comparison(comparison, loaded.scenario, output_format, lang, output), output)
+    emit(
+        _render_comparison(comparison, loaded.scenario, output_format, lang, output),
+        output,
+    )
     if comparison.optimal.status != "optimal":
         _fail(_infeasible_line(comparison.optimal, lang), EXIT_INFEASIBLE)
 
@@ -164,7 +211,9 @@ def fou_command(scenario_file, overrides, output_format, output, lang) -> None:
     loaded = load_scenario(scenario_file, overrides)
     table = fou_table(loaded, lang)
     text = _render(
-        output_format, output, f"balans fou: {table['scenario']}",
+        output_format,
+        output,
+        f"balans fou: {table['scenario']}",
         lambda: fou_to_dict(table),
         lambda: [fou_to_frame(table)],
         lambda: fou_sections(table, lang, naming_from(loaded.scenario)),
@@ -203,7 +252,9 @@ def _render_plan(
     result: PlanResult, s: Scenario, output_format: str, lang: str, output: str | None
 ) -> str:
     return _render(
-        output_format, output, f"balans: {result.scenario}",
+        output_format,
+        output,
+        f"balans: {result.scenario}",
         lambda: plan_to_dict(result),
         lambda: [plan_to_frame(result)],
         lambda: plan_sections(result, lang, naming_from(s)),
@@ -214,7 +265,9 @@ def _render_comparison(
     c: Comparison, s: Scenario, output_format: str, lang: str, output: str | None
 ) -> str:
     return _render(
-        output_format, output, f"balans compare: {c.decided.scenario}",
+        output_format,
+        output,
+        f"balans compare: {c.decided.scenario}",
         lambda: comparison_to_dict(c),
         lambda: [plan_to_frame(c.decided), plan_to_frame(c.optimal)],
         lambda: comparison_sections(c, lang, naming_from(s)),
@@ -225,7 +278,11 @@ def _infeasible_line(result: PlanResult, lang: str) -> str:
     relaxations = (result.diagnosis or {}).get("relaxations", [])
     parts = [
         f"{label(TARGETS, row['rule'], lang)} {row['year']}"
-        + (f" {where(row['committee'], row.get('month'), lang)}" if row["committee"] or row.get("month") else "")
+        + (
+            f" {where(row['committee'], row.get('month'), lang)}"
+            if row["committee"] or row.get("month")
+            else ""
+        )
         + f" {number(row['amount'], lang)} {row['unit']}"
         for row in relaxations
     ]

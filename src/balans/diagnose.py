@@ -26,20 +26,28 @@ def diagnose(m: pyo.ConcreteModel, s: Scenario) -> dict[str, Any]:
     enabled = [spec for spec in RULES if spec.enabled(s)]
     m.objective.deactivate()
     m.elastic_objective = pyo.Objective(
-        expr=sum(
-            spec.penalty(s) * sum(_slack(m, spec).values()) for spec in enabled
-        )
+        expr=sum(spec.penalty(s) * sum(_slack(m, spec).values()) for spec in enabled)
     )
     _free_slacks(m, enabled)
     outcome = solve_model(m, duals=True)
     if not outcome.optimal:
-        return {"relaxations": [], "pressing": [], "alone": [], "status": outcome.status}
+        return {
+            "relaxations": [],
+            "pressing": [],
+            "alone": [],
+            "status": outcome.status,
+        }
     relaxations = _relaxations(m, enabled)
     relaxed_keys = {row["rule"] for row in relaxations}
     pressing = _pressing(m, enabled, outcome.duals, relaxed_keys)
     alone = [_alone(m, spec) for spec in enabled]
     _free_slacks(m, enabled)
-    return {"relaxations": relaxations, "pressing": pressing, "alone": alone, "status": "ok"}
+    return {
+        "relaxations": relaxations,
+        "pressing": pressing,
+        "alone": alone,
+        "status": "ok",
+    }
 
 
 def _slack(m: pyo.ConcreteModel, spec: RuleSpec):
@@ -60,17 +68,26 @@ def _relaxations(m: pyo.ConcreteModel, specs: list[RuleSpec]) -> list[dict[str, 
             amount = pyo.value(var)
             if amount > RELAXED:
                 year, committee, month = split_index(index)
-                rows.append({
-                    "rule": spec.key, "year": year, "committee": committee, "month": month,
-                    "amount_mkr": _in_mkr(spec, amount), "amount": amount,
-                    "unit": _slack_unit(spec),
-                    "limit": pyo.value(getattr(m, f"{spec.key}_limit")[index]),
-                })
+                rows.append(
+                    {
+                        "rule": spec.key,
+                        "year": year,
+                        "committee": committee,
+                        "month": month,
+                        "amount_mkr": _in_mkr(spec, amount),
+                        "amount": amount,
+                        "unit": _slack_unit(spec),
+                        "limit": pyo.value(getattr(m, f"{spec.key}_limit")[index]),
+                    }
+                )
     return rows
 
 
 def _pressing(
-    m: pyo.ConcreteModel, specs: list[RuleSpec], duals: dict[str, float], relaxed: set[str]
+    m: pyo.ConcreteModel,
+    specs: list[RuleSpec],
+    duals: dict[str, float],
+    relaxed: set[str],
 ) -> list[dict[str, Any]]:
     """Rules held exactly at their limit that the relaxations push against."""
     rows = []
@@ -82,7 +99,12 @@ def _pressing(
             if abs(dual) > 1e-6 and slack <= RELAXED:
                 year, committee, month = split_index(index)
                 rows.append(
-                    {"rule": spec.key, "year": year, "committee": committee, "month": month}
+                    {
+                        "rule": spec.key,
+                        "year": year,
+                        "committee": committee,
+                        "month": month,
+                    }
                 )
     return rows
 
@@ -93,8 +115,11 @@ def _alone(m: pyo.ConcreteModel, only: RuleSpec) -> dict[str, Any]:
     outcome = solve_model(m, duals=False)
     if not outcome.optimal:
         return {
-            "rule": only.key, "possible": False, "unit": _slack_unit(only),
-            "amount_mkr": None, "by_year": {},
+            "rule": only.key,
+            "possible": False,
+            "unit": _slack_unit(only),
+            "amount_mkr": None,
+            "by_year": {},
         }
     by_year: dict[int, float] = {}
     for index, var in _slack(m, only).items():
@@ -103,8 +128,11 @@ def _alone(m: pyo.ConcreteModel, only: RuleSpec) -> dict[str, Any]:
             year, _, _ = split_index(index)
             by_year[year] = by_year.get(year, 0.0) + amount
     return {
-        "rule": only.key, "possible": True, "unit": _slack_unit(only),
-        "amount_mkr": _in_mkr(only, sum(by_year.values())), "by_year": by_year,
+        "rule": only.key,
+        "possible": True,
+        "unit": _slack_unit(only),
+        "amount_mkr": _in_mkr(only, sum(by_year.values())),
+        "by_year": by_year,
     }
 
 

@@ -15,10 +15,14 @@ from balans.results import PlanResult
 from balans.scenario.schema import Scenario
 
 Finding = tuple[str, str]  # (Swedish, English), numbers already formatted
-Check = Callable[[Scenario, ModelData, PlanResult, Callable[..., str]], Iterator[Finding]]
+Check = Callable[
+    [Scenario, ModelData, PlanResult, Callable[..., str]], Iterator[Finding]
+]
 
 
-def find_findings(s: Scenario, data: ModelData, decided: PlanResult, lang: str = "sv") -> list[str]:
+def find_findings(
+    s: Scenario, data: ModelData, decided: PlanResult, lang: str = "sv"
+) -> list[str]:
     """Every finding that applies, in the chosen language."""
     checks: list[Check] = [
         _printed_prior_result,
@@ -38,7 +42,9 @@ def find_findings(s: Scenario, data: ModelData, decided: PlanResult, lang: str =
     return [pair[pick] for check in checks for pair in check(s, data, decided, fmt)]
 
 
-def _printed_prior_result(s: Scenario, data: ModelData, r: PlanResult, _fmt) -> Iterator[Finding]:
+def _printed_prior_result(
+    s: Scenario, data: ModelData, r: PlanResult, _fmt
+) -> Iterator[Finding]:
     rule = s.rules.restoration
     used = -sum(v.amount for v in rule.vintages if v.year == s.opening.year)
     printed = rule.printed_prior_result
@@ -52,7 +58,9 @@ def _printed_prior_result(s: Scenario, data: ModelData, r: PlanResult, _fmt) -> 
         )
 
 
-def _liabilities_over_loan_ceiling(s: Scenario, data: ModelData, r: PlanResult, _fmt) -> Iterator[Finding]:
+def _liabilities_over_loan_ceiling(
+    s: Scenario, data: ModelData, r: PlanResult, _fmt
+) -> Iterator[Finding]:
     for y, ceiling in sorted(data.loan_ceiling.items()):
         liabilities = r.balance["long_term_liabilities"][y]
         if liabilities > ceiling + 0.5:
@@ -69,7 +77,9 @@ def _liabilities_over_loan_ceiling(s: Scenario, data: ModelData, r: PlanResult, 
             return
 
 
-def _debt_ratio_readings(s: Scenario, data: ModelData, r: PlanResult, _fmt) -> Iterator[Finding]:
+def _debt_ratio_readings(
+    s: Scenario, data: ModelData, r: PlanResult, _fmt
+) -> Iterator[Finding]:
     y = r.years[0]
     liabilities = r.balance["long_term_liabilities"][y]
     loans = r.balance["loans"][y]
@@ -77,11 +87,19 @@ def _debt_ratio_readings(s: Scenario, data: ModelData, r: PlanResult, _fmt) -> I
     without = with_pharma - data.pharma_grant[y]
     limit = s.rules.debt_ratio.limit_pct.get(y)
     rule = s.rules.debt_ratio
-    reading_sv = ("lån" if rule.numerator == "loans" else "alla långfristiga skulder") + (
-        ", läkemedelsbidraget räknas" if rule.include_pharma_grant else ", utan läkemedelsbidraget"
+    reading_sv = (
+        "lån" if rule.numerator == "loans" else "alla långfristiga skulder"
+    ) + (
+        ", läkemedelsbidraget räknas"
+        if rule.include_pharma_grant
+        else ", utan läkemedelsbidraget"
     )
-    reading_en = ("loans" if rule.numerator == "loans" else "all long-term liabilities") + (
-        ", pharma grant counted" if rule.include_pharma_grant else ", pharma grant not counted"
+    reading_en = (
+        "loans" if rule.numerator == "loans" else "all long-term liabilities"
+    ) + (
+        ", pharma grant counted"
+        if rule.include_pharma_grant
+        else ", pharma grant not counted"
     )
     cells = [
         f"{_fmt(liabilities, 0)}/{_fmt(with_pharma)} = {_fmt(100 * liabilities / with_pharma)} %",
@@ -100,10 +118,16 @@ def _debt_ratio_readings(s: Scenario, data: ModelData, r: PlanResult, _fmt) -> I
     )
 
 
-def _cash_below_floor(s: Scenario, data: ModelData, r: PlanResult, _fmt) -> Iterator[Finding]:
+def _cash_below_floor(
+    s: Scenario, data: ModelData, r: PlanResult, _fmt
+) -> Iterator[Finding]:
     for y, floor in sorted(s.rules.liquidity_floor.floor.items()):
         cash = r.balance["cash"][y]
-        months = {k: v["cash"] for k, v in r.liquidity["monthly"].items() if k.startswith(f"{y}-")}
+        months = {
+            k: v["cash"]
+            for k, v in r.liquidity["monthly"].items()
+            if k.startswith(f"{y}-")
+        }
         low_key = min(months, key=months.get)
         if cash < floor - 0.05 or months[low_key] < floor - 0.05:
             yield (
@@ -117,7 +141,9 @@ def _cash_below_floor(s: Scenario, data: ModelData, r: PlanResult, _fmt) -> Iter
             return
 
 
-def _loan_ceiling_differs(s: Scenario, data: ModelData, r: PlanResult, _fmt) -> Iterator[Finding]:
+def _loan_ceiling_differs(
+    s: Scenario, data: ModelData, r: PlanResult, _fmt
+) -> Iterator[Finding]:
     rule = s.rules.loan_ceiling
     if rule.basis == "fixed":
         return
@@ -134,11 +160,15 @@ def _loan_ceiling_differs(s: Scenario, data: ModelData, r: PlanResult, _fmt) -> 
             )
 
 
-def _vintage_behind(s: Scenario, data: ModelData, r: PlanResult, _fmt) -> Iterator[Finding]:
+def _vintage_behind(
+    s: Scenario, data: ModelData, r: PlanResult, _fmt
+) -> Iterator[Finding]:
     for deadline, due in vintage_due(s).items():
         restored = sum(r.income["result"][y] for y in r.years if y <= deadline)
         if restored < due - 0.05:
-            vintages = [v for v in s.rules.restoration.vintages if v.deadline <= deadline]
+            vintages = [
+                v for v in s.rules.restoration.vintages if v.deadline <= deadline
+            ]
             names = ", ".join(str(v.year) for v in vintages)
             yield (
                 f"Texten säger att underskottet från {names} ({_fmt(due, 0)} Mkr) återställs "
@@ -150,22 +180,30 @@ def _vintage_behind(s: Scenario, data: ModelData, r: PlanResult, _fmt) -> Iterat
             )
 
 
-def _fou_purchasing_power(s: Scenario, data: ModelData, r: PlanResult, _fmt) -> Iterator[Finding]:
+def _fou_purchasing_power(
+    s: Scenario, data: ModelData, r: PlanResult, _fmt
+) -> Iterator[Finding]:
     y = r.years[0]
     level = r.fou_tkr[y]
     factor = s.assumptions.fou_heroma_factor
     if factor < 1:
+        then, needed = (
+            _fmt(level * factor, 0),
+            _fmt(s.fou.pre_2021_level_tkr / factor, 0),
+        )
         yield (
             f"FoU-medel {_fmt(level, 0)} tkr {y} köper efter Heroma-ändringen vad "
-            f"{_fmt(level * factor, 0)} tkr köpte före 2021; {_fmt(s.fou.pre_2021_level_tkr / factor, 0)} tkr "
+            f"{then} tkr köpte före 2021; {needed} tkr "
             "behövs för 2020 års nivå (FoU-bilagan: beviljandegraden halverades).",
             f"FoU funds of {_fmt(level, 0)} tkr in {y} buy, after the Heroma change, what "
-            f"{_fmt(level * factor, 0)} tkr bought before 2021; {_fmt(s.fou.pre_2021_level_tkr / factor, 0)} tkr "
+            f"{then} tkr bought before 2021; {needed} tkr "
             "are needed for 2020's level (FoU bilaga: grant rates halved).",
         )
 
 
-def _frames_without_uplift(s: Scenario, data: ModelData, r: PlanResult, _fmt) -> Iterator[Finding]:
+def _frames_without_uplift(
+    s: Scenario, data: ModelData, r: PlanResult, _fmt
+) -> Iterator[Finding]:
     frames = s.rules.committee_frames.frames
     first = r.years[0]
     total = sum(by_year.get(first, 0.0) for by_year in frames.values())

@@ -52,7 +52,9 @@ def salary_bought(s: Scenario, fou_tkr: float) -> float:
     return fou_tkr / (1 + overhead / 100)
 
 
-def allocate_grants(allocation: Allocation, fou_tkr: float) -> tuple[dict[str, int], float]:
+def allocate_grants(
+    allocation: Allocation, fou_tkr: float
+) -> tuple[dict[str, int], float]:
     """Grants per category for a FoU level, and the money left unallocated.
 
     Start from the reference allocation; split the change of level over the
@@ -77,22 +79,30 @@ def calibration_report(allocation: Allocation) -> list[dict[str, Any]]:
     rows = []
     for point in allocation.calibration:
         model, _ = allocate_grants(allocation, point.fou_tkr)
-        rows.append({
-            "year": point.year,
-            "fou_tkr": point.fou_tkr,
-            "granted": dict(point.granted),
-            "model": model,
-            "difference": {c: model[c] - point.granted.get(c, 0) for c in CATEGORIES},
-        })
+        rows.append(
+            {
+                "year": point.year,
+                "fou_tkr": point.fou_tkr,
+                "granted": dict(point.granted),
+                "model": model,
+                "difference": {
+                    c: model[c] - point.granted.get(c, 0) for c in CATEGORIES
+                },
+            }
+        )
     return rows
 
 
 def with_fou_level(loaded: LoadedScenario, level: float) -> LoadedScenario:
     """The scenario with FoU fixed at `level` from fou.from_year on."""
     s = loaded.scenario
-    fou = {y: (level if y >= s.fou.from_year else v) for y, v in s.budget.fou_tkr.items()}
+    fou = {
+        y: (level if y >= s.fou.from_year else v) for y, v in s.budget.fou_tkr.items()
+    }
     budget = s.budget.model_copy(update={"fou_tkr": fou})
-    scenario = s.model_copy(update={"budget": budget, "fou": s.fou.model_copy(update={"discrete": False})})
+    scenario = s.model_copy(
+        update={"budget": budget, "fou": s.fou.model_copy(update={"discrete": False})}
+    )
     return LoadedScenario(
         scenario, loaded.files, [*loaded.applied_overrides, f"fou level: {level:g} tkr"]
     )

@@ -74,6 +74,8 @@ def optimise(
     return result
 
 
-def compare(loaded: LoadedScenario, objective: str | None = None, lang: str = "sv") -> Comparison:
+def compare(
+    loaded: LoadedScenario, objective: str | None = None, lang: str = "sv"
+) -> Comparison:
     """Decided and optimal side by side."""
     return Comparison(evaluate(loaded, lang), optimise(loaded, objective, lang))

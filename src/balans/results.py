@@ -22,7 +22,10 @@ from balans.solve import OPTIMAL, SolveOutcome
 Table = dict[str, dict[int, float]]
 EVALUATED = "evaluated"  # status of a decided plan run through the model
 TOLERANCE = 1e-5  # Mkr; a rule within this of its limit is met and binding
-QUICK_RATIO_TARGET = 100.0  # kassalikviditet exkl. pensionsplaceringar > 100 % på längre sikt
+QUICK_RATIO_TARGET = (
+    100.0  # kassalikviditet exkl. pensionsplaceringar > 100 % på längre sikt
+)
+
 
 @dataclass
 class TargetRow:
@@ -75,11 +78,20 @@ class PlanResult:
         return self.status in (EVALUATED, OPTIMAL)
 
     def target(
-        self, rule_id: str, year: int, committee: str | None = None, month: int | None = None
+        self,
+        rule_id: str,
+        year: int,
+        committee: str | None = None,
+        month: int | None = None,
     ) -> TargetRow:
         """The target row of a rule, year (and committee or month)."""
         for row in self.targets:
-            if (row.id, row.year, row.committee, row.month) == (rule_id, year, committee, month):
+            if (row.id, row.year, row.committee, row.month) == (
+                rule_id,
+                year,
+                committee,
+                month,
+            ):
                 return row
         raise KeyError((rule_id, year, committee, month))
 
@@ -172,7 +184,9 @@ def income_statement(m: pyo.ConcreteModel, years: list[int]) -> Table:
     return {line: income[line] for line in INCOME_LINES}
 
 
-def cash_flow_statement(m: pyo.ConcreteModel, data: ModelData, years: list[int]) -> Table:
+def cash_flow_statement(
+    m: pyo.ConcreteModel, data: ModelData, years: list[int]
+) -> Table:
     """Finansieringsbudget lines (sources positive, uses positive)."""
     flow = {
         "result": _series(m.result, years),
@@ -188,7 +202,9 @@ def cash_flow_statement(m: pyo.ConcreteModel, data: ModelData, years: list[int])
     )
     flow["total_sources"] = _add(flow["internal_funds"], flow["new_long_term_debt"])
     flow["total_uses"] = _add(
-        flow["net_investments"], flow["pension_portfolio_purchases"], flow["debt_repayment"]
+        flow["net_investments"],
+        flow["pension_portfolio_purchases"],
+        flow["debt_repayment"],
     )
     flow["cash_change"] = {
         y: flow["total_sources"][y] - flow["total_uses"][y] for y in years
@@ -207,7 +223,11 @@ def balance_sheet(
     o = s.opening
     fixed = o.intangible_assets + o.land_buildings + o.machinery_equipment
     fixed += o.financial_fixed_assets + o.long_term_receivables
-    pension_investments, equity, provisions = o.pension_investments, o.equity, o.pension_provisions
+    pension_investments, equity, provisions = (
+        o.pension_investments,
+        o.equity,
+        o.pension_provisions,
+    )
     sheet: Table = {line: {} for line in BALANCE_LINES}
     for y in data.years:
         fixed += flow["net_investments"][y] - flow["depreciation"][y]
@@ -234,12 +254,22 @@ def balance_sheet(
         }
         equity += income["result"][y]
         rows["machinery_equipment"] = fixed - sum(
-            rows[k] for k in ("intangible_assets", "land_buildings",
-                              "financial_fixed_assets", "long_term_receivables")
+            rows[k]
+            for k in (
+                "intangible_assets",
+                "land_buildings",
+                "financial_fixed_assets",
+                "long_term_receivables",
+            )
         )
         rows["total_current_assets"] = sum(
-            rows[k] for k in ("inventories", "short_term_receivables",
-                              "short_term_investments", "cash")
+            rows[k]
+            for k in (
+                "inventories",
+                "short_term_receivables",
+                "short_term_investments",
+                "cash",
+            )
         )
         rows["total_assets"] = fixed + rows["total_current_assets"]
         rows["total_equity"] = equity
@@ -256,12 +286,16 @@ def balance_sheet(
     return sheet
 
 
-def committee_table(m: pyo.ConcreteModel, data: ModelData) -> dict[str, dict[str, dict[int, float]]]:
+def committee_table(
+    m: pyo.ConcreteModel, data: ModelData
+) -> dict[str, dict[str, dict[int, float]]]:
     """Per committee: net frame used (net cost), new and cumulative savings."""
     table = {}
     for c in data.committees:
         table[c] = {
-            "net_frame": {y: float(pyo.value(m.committee_net_cost[y, c])) for y in data.years},
+            "net_frame": {
+                y: float(pyo.value(m.committee_net_cost[y, c])) for y in data.years
+            },
             "savings": {y: float(pyo.value(m.savings[y, c])) for y in data.years},
             "cumulative_savings": {
                 y: float(pyo.value(m.cumulative_savings[y, c])) for y in data.years
@@ -277,7 +311,9 @@ def committee_table(m: pyo.ConcreteModel, data: ModelData) -> dict[str, dict[str
     return table
 
 
-def restoration_table(data: ModelData, results: dict[int, float], years: list[int]) -> Table:
+def restoration_table(
+    data: ModelData, results: dict[int, float], years: list[int]
+) -> Table:
     """Tabell 3: opening, result and closing unrestored deficit per year."""
     table: Table = {"opening": {}, "result": {}, "closing": {}}
     balance = data.opening_restoration
@@ -347,14 +383,19 @@ def key_figure_rows(s: Scenario, r: PlanResult) -> list[TargetRow]:
     rows = []
     o = s.opening
     previous_ratio = 100 * o.equity / _opening_total_assets(s)
-    net_before, gross_before = -o.net_operating_costs, -(o.operating_costs + o.depreciation)
+    net_before, gross_before = (
+        -o.net_operating_costs,
+        -(o.operating_costs + o.depreciation),
+    )
     targets = s.rules.key_figures
     for y in r.years:
         ratio = 100 * r.balance["total_equity"][y] / r.balance["total_assets"][y]
         rows.append(_figure("equity_ratio", y, ratio, previous_ratio, higher=True))
-        quick = 100 * (
-            r.balance["short_term_receivables"][y] + r.balance["cash"][y]
-        ) / r.balance["short_term_liabilities"][y]
+        quick = (
+            100
+            * (r.balance["short_term_receivables"][y] + r.balance["cash"][y])
+            / r.balance["short_term_liabilities"][y]
+        )
         rows.append(_figure("quick_ratio", y, quick, QUICK_RATIO_TARGET, higher=True))
         net = -r.income["net_operating_costs"][y]
         gross = -(r.income["operating_costs"][y] + r.income["depreciation"][y])
@@ -381,18 +422,32 @@ def _figure(
     margin = value - limit if higher else limit - value
     met = margin > 0 if higher else margin >= -rounding
     return TargetRow(
-        id=key, year=year, value=value, limit=limit, met=met, margin=margin, unit="%",
+        id=key,
+        year=year,
+        value=value,
+        limit=limit,
+        met=met,
+        margin=margin,
+        unit="%",
         enforced=False,
     )
 
 
 def _opening_total_assets(s: Scenario) -> float:
     o = s.opening
-    return sum((
-        o.intangible_assets, o.land_buildings, o.machinery_equipment,
-        o.financial_fixed_assets, o.long_term_receivables, o.inventories,
-        o.short_term_receivables, o.pension_investments, o.cash,
-    ))
+    return sum(
+        (
+            o.intangible_assets,
+            o.land_buildings,
+            o.machinery_equipment,
+            o.financial_fixed_assets,
+            o.long_term_receivables,
+            o.inventories,
+            o.short_term_receivables,
+            o.pension_investments,
+            o.cash,
+        )
+    )
 
 
 def month_key(year: int, month: int) -> str:
@@ -400,7 +455,9 @@ def month_key(year: int, month: int) -> str:
     return f"{year}-{month:02d}"
 
 
-def liquidity_table(m: pyo.ConcreteModel, s: Scenario, years: list[int]) -> dict[str, Any]:
+def liquidity_table(
+    m: pyo.ConcreteModel, s: Scenario, years: list[int]
+) -> dict[str, Any]:
     """Month by month: cash (incl. credit drawn), credit, floor, and the flows."""
     floor = s.rules.liquidity_floor.floor
     monthly, flows = {}, {}
@@ -413,16 +470,25 @@ def liquidity_table(m: pyo.ConcreteModel, s: Scenario, years: list[int]) -> dict
                 "floor": floor.get(y),
             }
             flows[key] = {
-                line: float(pyo.value(m.monthly_flow[line, y, month])) for line in m.flow_lines
+                line: float(pyo.value(m.monthly_flow[line, y, month]))
+                for line in m.flow_lines
             }
     annual = {
-        line: {y: float(pyo.value(m.annual_flow[line, y])) for y in years} for line in m.flow_lines
+        line: {y: float(pyo.value(m.annual_flow[line, y])) for y in years}
+        for line in m.flow_lines
     }
     credit_cost = {y: float(pyo.value(m.credit_interest[y])) for y in years}
-    return {"monthly": monthly, "flows": flows, "annual_flows": annual, "credit_interest": credit_cost}
+    return {
+        "monthly": monthly,
+        "flows": flows,
+        "annual_flows": annual,
+        "credit_interest": credit_cost,
+    }
 
 
-def debt_table(m: pyo.ConcreteModel, s: Scenario, data: ModelData, r: PlanResult) -> dict[str, Any]:
+def debt_table(
+    m: pyo.ConcreteModel, s: Scenario, data: ModelData, r: PlanResult
+) -> dict[str, Any]:
     """Per year: loans, lånetak, debt ratio and its limit, interest; and the readings.
 
     The readings show the debt ratio and the loan ceiling under both readings of
@@ -436,7 +502,9 @@ def debt_table(m: pyo.ConcreteModel, s: Scenario, data: ModelData, r: PlanResult
         "loans": {y: r.balance["loans"][y] for y in r.years},
         "ceiling": {y: data.loan_ceiling.get(y) for y in r.years},
         "published_ceiling": {y: s.rules.loan_ceiling.limit.get(y) for y in r.years},
-        "ratio": {y: 100 * r.balance[numerator_line][y] / denominator[y] for y in r.years},
+        "ratio": {
+            y: 100 * r.balance[numerator_line][y] / denominator[y] for y in r.years
+        },
         "ratio_limit": {y: rule.limit_pct.get(y) for y in r.years},
         "interest": {y: r.income["loan_interest"][y] for y in r.years},
         "credit_interest": dict(r.liquidity["credit_interest"]),
@@ -445,24 +513,34 @@ def debt_table(m: pyo.ConcreteModel, s: Scenario, data: ModelData, r: PlanResult
     for debt_line in ("loans", "long_term_liabilities"):
         for pharma in (True, False):
             ratio = {
-                y: 100 * r.balance[debt_line][y] / (
-                    data.tax_revenue[y] + data.general_grants[y] + (data.pharma_grant[y] if pharma else 0.0)
+                y: 100
+                * r.balance[debt_line][y]
+                / (
+                    data.tax_revenue[y]
+                    + data.general_grants[y]
+                    + (data.pharma_grant[y] if pharma else 0.0)
                 )
                 for y in r.years
             }
-            readings.append({
-                "numerator": debt_line,
-                "include_pharma_grant": pharma,
-                "used": debt_line == numerator_line and pharma == rule.include_pharma_grant,
-                "ratio": ratio,
-                "ratio_met": {
-                    y: ratio[y] <= rule.limit_pct[y] + 1e-9 for y in r.years if y in rule.limit_pct
-                },
-                "loan_ceiling_met": {
-                    y: r.balance[debt_line][y] <= data.loan_ceiling[y] + 1e-6
-                    for y in r.years if y in data.loan_ceiling
-                },
-            })
+            readings.append(
+                {
+                    "numerator": debt_line,
+                    "include_pharma_grant": pharma,
+                    "used": debt_line == numerator_line
+                    and pharma == rule.include_pharma_grant,
+                    "ratio": ratio,
+                    "ratio_met": {
+                        y: ratio[y] <= rule.limit_pct[y] + 1e-9
+                        for y in r.years
+                        if y in rule.limit_pct
+                    },
+                    "loan_ceiling_met": {
+                        y: r.balance[debt_line][y] <= data.loan_ceiling[y] + 1e-6
+                        for y in r.years
+                        if y in data.loan_ceiling
+                    },
+                }
+            )
     table["readings"] = readings
     return table
 
@@ -477,5 +555,7 @@ def fou_table_of_plan(
         "salary_tkr": {
             y: v / (1 + fou.payroll_overhead_pct[y] / 100) for y, v in fou_tkr.items()
         },
-        "bas_alf_premium_mkr": {y: float(pyo.value(m.bas_alf_premium[y])) for y in fou_tkr},
+        "bas_alf_premium_mkr": {
+            y: float(pyo.value(m.bas_alf_premium[y])) for y in fou_tkr
+        },
     }

@@ -68,18 +68,29 @@ def solve_model(
     if condition == TerminationCondition.convergenceCriteriaSatisfied:
         results.solution_loader.load_vars()
         outcome = SolveOutcome(
-            OPTIMAL, condition.name, pyo.value(m.objective), 0.0, elapsed,
-            solver_version=version, problem_type=problem_type,
+            OPTIMAL,
+            condition.name,
+            pyo.value(m.objective),
+            0.0,
+            elapsed,
+            solver_version=version,
+            problem_type=problem_type,
         )
         if duals and problem_type == "LP":
             outcome.duals = {
-                con.name: value for con, value in results.solution_loader.get_duals().items()
+                con.name: value
+                for con, value in results.solution_loader.get_duals().items()
             }
         return outcome
     if condition in _INFEASIBLE:
         return SolveOutcome(
-            INFEASIBLE, condition.name, None, 0.0, elapsed,
-            solver_version=version, problem_type=problem_type,
+            INFEASIBLE,
+            condition.name,
+            None,
+            0.0,
+            elapsed,
+            solver_version=version,
+            problem_type=problem_type,
         )
     if condition == TerminationCondition.unbounded:
         raise SolverError(

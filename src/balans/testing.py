@@ -12,7 +12,9 @@ SCENARIOS = REPO_ROOT / "scenarios"
 DECIDED = SCENARIOS / "rjh-2026-decided.yaml"
 
 
-def write_whatif(folder: Path, body: str, name: str = "whatif.yaml", base: Path = DECIDED) -> Path:
+def write_whatif(
+    folder: Path, body: str, name: str = "whatif.yaml", base: Path = DECIDED
+) -> Path:
     """Write a scenario file in `folder` that extends `base` with `body` (YAML)."""
     relative = os.path.relpath(base, folder)
     path = folder / name

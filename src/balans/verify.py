@@ -32,7 +32,9 @@ def verify_plan(r: PlanResult, s: Scenario) -> None:
         raise VerificationError(f"the plan does not verify: {shown}{more}")
 
 
-def _check(problems: list[str], label: str, year: int, left: float, right: float) -> None:
+def _check(
+    problems: list[str], label: str, year: int, left: float, right: float
+) -> None:
     if abs(left - right) > TOLERANCE * max(1.0, abs(right) / 1000):
         problems.append(f"{label} {year}: {left:.4f} != {right:.4f}")
 
@@ -40,14 +42,35 @@ def _check(problems: list[str], label: str, year: int, left: float, right: float
 def _income_identities(r: PlanResult) -> list[str]:
     i, problems = r.income, []
     for y in r.years:
-        _check(problems, "net_operating_costs", y, i["net_operating_costs"][y],
-               i["operating_revenue"][y] + i["targeted_grants"][y]
-               + i["operating_costs"][y] + i["depreciation"][y])
-        _check(problems, "operating_result", y, i["operating_result"][y],
-               i["net_operating_costs"][y] + i["tax_revenue"][y]
-               + i["general_grants"][y] + i["pharma_grant"][y])
-        _check(problems, "result", y, i["result"][y],
-               i["operating_result"][y] + i["financial_income"][y] + i["financial_costs"][y])
+        _check(
+            problems,
+            "net_operating_costs",
+            y,
+            i["net_operating_costs"][y],
+            i["operating_revenue"][y]
+            + i["targeted_grants"][y]
+            + i["operating_costs"][y]
+            + i["depreciation"][y],
+        )
+        _check(
+            problems,
+            "operating_result",
+            y,
+            i["operating_result"][y],
+            i["net_operating_costs"][y]
+            + i["tax_revenue"][y]
+            + i["general_grants"][y]
+            + i["pharma_grant"][y],
+        )
+        _check(
+            problems,
+            "result",
+            y,
+            i["result"][y],
+            i["operating_result"][y]
+            + i["financial_income"][y]
+            + i["financial_costs"][y],
+        )
     return problems
 
 
@@ -55,16 +78,43 @@ def _cash_flow_identities(r: PlanResult) -> list[str]:
     f, problems = r.cash_flow, []
     for y in r.years:
         _check(problems, "cash_flow.result", y, f["result"][y], r.income["result"][y])
-        _check(problems, "depreciation", y, f["depreciation"][y], -r.income["depreciation"][y])
-        _check(problems, "internal_funds", y, f["internal_funds"][y],
-               f["result"][y] + f["depreciation"][y] + f["pension_liability_increase"][y])
-        _check(problems, "total_sources", y, f["total_sources"][y],
-               f["internal_funds"][y] + f["new_long_term_debt"][y])
-        _check(problems, "total_uses", y, f["total_uses"][y],
-               f["net_investments"][y] + f["pension_portfolio_purchases"][y]
-               + f["debt_repayment"][y])
-        _check(problems, "cash_change", y, f["cash_change"][y],
-               f["total_sources"][y] - f["total_uses"][y])
+        _check(
+            problems,
+            "depreciation",
+            y,
+            f["depreciation"][y],
+            -r.income["depreciation"][y],
+        )
+        _check(
+            problems,
+            "internal_funds",
+            y,
+            f["internal_funds"][y],
+            f["result"][y] + f["depreciation"][y] + f["pension_liability_increase"][y],
+        )
+        _check(
+            problems,
+            "total_sources",
+            y,
+            f["total_sources"][y],
+            f["internal_funds"][y] + f["new_long_term_debt"][y],
+        )
+        _check(
+            problems,
+            "total_uses",
+            y,
+            f["total_uses"][y],
+            f["net_investments"][y]
+            + f["pension_portfolio_purchases"][y]
+            + f["debt_repayment"][y],
+        )
+        _check(
+            problems,
+            "cash_change",
+            y,
+            f["cash_change"][y],
+            f["total_sources"][y] - f["total_uses"][y],
+        )
     return problems
 
 
@@ -73,20 +123,57 @@ def _balance_identities(r: PlanResult, s: Scenario) -> list[str]:
     cash, equity, loans = s.opening.cash, s.opening.equity, s.opening.loans
     for y in r.years:
         _check(problems, "cash", y, b["cash"][y], cash + f["cash_change"][y])
-        _check(problems, "total_equity", y, b["total_equity"][y], equity + r.income["result"][y])
-        _check(problems, "loans", y, b["loans"][y],
-               loans + f["new_long_term_debt"][y] - f["debt_repayment"][y])
-        _check(problems, "total_fixed_assets", y, b["total_fixed_assets"][y],
-               sum(b[k][y] for k in ("intangible_assets", "land_buildings",
-                                     "machinery_equipment", "financial_fixed_assets",
-                                     "long_term_receivables")))
-        _check(problems, "total_assets", y, b["total_assets"][y],
-               b["total_fixed_assets"][y] + b["total_current_assets"][y])
-        _check(problems, "balance sheet balances", y, b["total_assets"][y],
-               b["total_equity_and_liabilities"][y])
-        _check(problems, "total_equity_and_liabilities", y,
-               b["total_equity_and_liabilities"][y],
-               b["total_equity"][y] + b["total_provisions"][y] + b["total_liabilities"][y])
+        _check(
+            problems,
+            "total_equity",
+            y,
+            b["total_equity"][y],
+            equity + r.income["result"][y],
+        )
+        _check(
+            problems,
+            "loans",
+            y,
+            b["loans"][y],
+            loans + f["new_long_term_debt"][y] - f["debt_repayment"][y],
+        )
+        _check(
+            problems,
+            "total_fixed_assets",
+            y,
+            b["total_fixed_assets"][y],
+            sum(
+                b[k][y]
+                for k in (
+                    "intangible_assets",
+                    "land_buildings",
+                    "machinery_equipment",
+                    "financial_fixed_assets",
+                    "long_term_receivables",
+                )
+            ),
+        )
+        _check(
+            problems,
+            "total_assets",
+            y,
+            b["total_assets"][y],
+            b["total_fixed_assets"][y] + b["total_current_assets"][y],
+        )
+        _check(
+            problems,
+            "balance sheet balances",
+            y,
+            b["total_assets"][y],
+            b["total_equity_and_liabilities"][y],
+        )
+        _check(
+            problems,
+            "total_equity_and_liabilities",
+            y,
+            b["total_equity_and_liabilities"][y],
+            b["total_equity"][y] + b["total_provisions"][y] + b["total_liabilities"][y],
+        )
         cash, equity, loans = b["cash"][y], b["total_equity"][y], b["loans"][y]
     return problems
 
@@ -95,14 +182,22 @@ def _committee_identities(r: PlanResult) -> list[str]:
     problems = []
     for y in r.years:
         total = sum(c["net_frame"][y] for c in r.committees.values())
-        _check(problems, "committee nets", y, total, -r.income["net_operating_costs"][y])
+        _check(
+            problems, "committee nets", y, total, -r.income["net_operating_costs"][y]
+        )
     return problems
 
 
 def _restoration_identities(r: PlanResult) -> list[str]:
     t, problems = r.restoration, []
     for y in r.years:
-        _check(problems, "restoration", y, t["closing"][y], t["opening"][y] + t["result"][y])
+        _check(
+            problems,
+            "restoration",
+            y,
+            t["closing"][y],
+            t["opening"][y] + t["result"][y],
+        )
         _check(problems, "restoration result", y, t["result"][y], r.income["result"][y])
     return problems
 
@@ -117,21 +212,45 @@ def _monthly_identities(r: PlanResult, s: Scenario) -> list[str]:
             months = sum(liquidity["flows"][f"{y}-{m:02d}"][line] for m in range(1, 13))
             _check(problems, f"monthly {line}", y, months, annual[y])
         total = sum(annual[y] for annual in liquidity["annual_flows"].values())
-        _check(problems, "monthly flows vs cash_change", y, total, r.cash_flow["cash_change"][y])
+        _check(
+            problems,
+            "monthly flows vs cash_change",
+            y,
+            total,
+            r.cash_flow["cash_change"][y],
+        )
         for month in range(1, 13):
             key = f"{y}-{month:02d}"
             cash += sum(liquidity["flows"][key].values())
-            _check(problems, f"monthly cash {key}", y,
-                   liquidity["monthly"][key]["cash"], cash + liquidity["monthly"][key]["credit"])
+            _check(
+                problems,
+                f"monthly cash {key}",
+                y,
+                liquidity["monthly"][key]["cash"],
+                cash + liquidity["monthly"][key]["credit"],
+            )
             credit = liquidity["monthly"][key]["credit"]
             if credit < -TOLERANCE or credit > s.liquidity.credit_limit[y] + TOLERANCE:
-                problems.append(f"credit {key}: {credit:.4f} outside 0..{s.liquidity.credit_limit[y]}")
-        _check(problems, "December cash", y, liquidity["monthly"][f"{y}-12"]["cash"], r.balance["cash"][y])
+                problems.append(
+                    f"credit {key}: {credit:.4f} outside 0..{s.liquidity.credit_limit[y]}"
+                )
+        _check(
+            problems,
+            "December cash",
+            y,
+            liquidity["monthly"][f"{y}-12"]["cash"],
+            r.balance["cash"][y],
+        )
     return problems
 
 
 def rule_value(
-    r: PlanResult, s: Scenario, rule_id: str, year: int, committee: str | None, month: int | None
+    r: PlanResult,
+    s: Scenario,
+    rule_id: str,
+    year: int,
+    committee: str | None,
+    month: int | None,
 ) -> float:
     """A rule's value recomputed from the reported statements."""
     if rule_id == "committee_frames":

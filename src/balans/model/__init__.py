@@ -1,0 +1,1 @@
+"""The LP of a region budget: constants, build, rules and their registry."""

@@ -115,15 +115,20 @@ def define_levers(
 def define_fou_levels(m: pyo.ConcreteModel, levels: list[float]) -> None:
     """FoU[y] is exactly one of the levels: sum of level x choice, one choice a year."""
     m.fou_levels = pyo.Set(initialize=range(len(levels)), ordered=True)
-    m.fou_level_value = pyo.Param(m.fou_levels, initialize=dict(enumerate(levels)), mutable=True)
+    m.fou_level_value = pyo.Param(
+        m.fou_levels, initialize=dict(enumerate(levels)), mutable=True
+    )
     m.fou_choice = pyo.Var(m.fou_years, m.fou_levels, domain=pyo.Binary)
     m.fou_one_level = pyo.Constraint(
-        m.fou_years, rule=lambda m, y: sum(m.fou_choice[y, k] for k in m.fou_levels) == 1
+        m.fou_years,
+        rule=lambda m, y: sum(m.fou_choice[y, k] for k in m.fou_levels) == 1,
     )
     m.fou_at_level = pyo.Constraint(
         m.fou_years,
-        rule=lambda m, y: m.fou_tkr[y]
-        == sum(m.fou_level_value[k] * m.fou_choice[y, k] for k in m.fou_levels),
+        rule=lambda m, y: (
+            m.fou_tkr[y]
+            == sum(m.fou_level_value[k] * m.fou_choice[y, k] for k in m.fou_levels)
+        ),
     )
 
 
@@ -146,8 +151,11 @@ def define_bas_alf(m: pyo.ConcreteModel, data: ModelData) -> None:
 
     m.bas_alf_premium = pyo.Expression(
         m.years,
-        rule=lambda m, y: m.bas_alf_elasticity
-        * (earlier_fou(m, y) - bas_alf["reference_fou_tkr"]) / 1000,
+        rule=lambda m, y: (
+            m.bas_alf_elasticity
+            * (earlier_fou(m, y) - bas_alf["reference_fou_tkr"])
+            / 1000
+        ),
     )
 
 
@@ -163,7 +171,9 @@ def define_accounts(m: pyo.ConcreteModel, data: ModelData) -> None:
     def cumulative_savings(m, y, c):
         return sum(m.savings[t, c] for t in m.years if t <= y)
 
-    m.cumulative_savings = pyo.Expression(m.years, m.committees, rule=cumulative_savings)
+    m.cumulative_savings = pyo.Expression(
+        m.years, m.committees, rule=cumulative_savings
+    )
 
     def committee_operating_costs(m, y, c):
         fou = m.fou_tkr[y] / 1000 if c == fou_committee else 0.0
@@ -175,30 +185,37 @@ def define_accounts(m: pyo.ConcreteModel, data: ModelData) -> None:
     m.committee_net_cost = pyo.Expression(
         m.years,
         m.committees,
-        rule=lambda m, y, c: m.committee_operating_costs[y, c]
-        + m.committee_depreciation[y, c]
-        - m.committee_revenue[y, c]
-        - (m.bas_alf_premium[y] if c == fou_committee else 0.0),
+        rule=lambda m, y, c: (
+            m.committee_operating_costs[y, c]
+            + m.committee_depreciation[y, c]
+            - m.committee_revenue[y, c]
+            - (m.bas_alf_premium[y] if c == fou_committee else 0.0)
+        ),
     )
     m.operating_revenue = pyo.Expression(
         m.years, rule=lambda m, y: m.operating_revenue_data[y] + m.bas_alf_premium[y]
     )
     m.operating_costs = pyo.Expression(
-        m.years, rule=lambda m, y: -sum(m.committee_operating_costs[y, c] for c in m.committees)
+        m.years,
+        rule=lambda m, y: -sum(m.committee_operating_costs[y, c] for c in m.committees),
     )
     m.net_operating_costs = pyo.Expression(
         m.years,
-        rule=lambda m, y: m.operating_revenue[y]
-        + m.targeted_grants_data[y]
-        + m.operating_costs[y]
-        - m.depreciation_data[y],
+        rule=lambda m, y: (
+            m.operating_revenue[y]
+            + m.targeted_grants_data[y]
+            + m.operating_costs[y]
+            - m.depreciation_data[y]
+        ),
     )
     m.operating_result = pyo.Expression(
         m.years,
-        rule=lambda m, y: m.net_operating_costs[y]
-        + m.tax_revenue_data[y]
-        + m.general_grants_data[y]
-        + m.pharma_grant_data[y],
+        rule=lambda m, y: (
+            m.net_operating_costs[y]
+            + m.tax_revenue_data[y]
+            + m.general_grants_data[y]
+            + m.pharma_grant_data[y]
+        ),
     )
     m.loans = pyo.Var(m.years, bounds=(0, None))
 
@@ -207,21 +224,28 @@ def define_accounts(m: pyo.ConcreteModel, data: ModelData) -> None:
 
     m.loan_balance = pyo.Constraint(
         m.years,
-        rule=lambda m, y: m.loans[y]
-        == loans_before(m, y) + m.new_debt[y] - m.repayment[y],
+        rule=lambda m, y: (
+            m.loans[y] == loans_before(m, y) + m.new_debt[y] - m.repayment[y]
+        ),
     )
-    m.borrowing_weight = pyo.Param(initialize=data.loan_weights["borrowing"], mutable=True)
-    m.repayment_weight = pyo.Param(initialize=data.loan_weights["repayment"], mutable=True)
+    m.borrowing_weight = pyo.Param(
+        initialize=data.loan_weights["borrowing"], mutable=True
+    )
+    m.repayment_weight = pyo.Param(
+        initialize=data.loan_weights["repayment"], mutable=True
+    )
     # Interest on the average of the twelve month-end balances: loans arrive and
     # leave by their monthly profiles (see loan_weights), so a loan raised and
     # repaid within a year is not free.
     m.loan_interest = pyo.Expression(
         m.years,
-        rule=lambda m, y: m.interest_rate[y]
-        * (
-            loans_before(m, y)
-            + m.borrowing_weight * m.new_debt[y]
-            - (1 - m.repayment_weight) * m.repayment[y]
+        rule=lambda m, y: (
+            m.interest_rate[y]
+            * (
+                loans_before(m, y)
+                + m.borrowing_weight * m.new_debt[y]
+                - (1 - m.repayment_weight) * m.repayment[y]
+            )
         ),
     )
     m.credit = pyo.Var(
@@ -231,44 +255,54 @@ def define_accounts(m: pyo.ConcreteModel, data: ModelData) -> None:
         m.credit[y, 12].setub(0.0)  # repaid by December: no credit at year end
     m.credit_interest = pyo.Expression(
         m.years,
-        rule=lambda m, y: m.credit_rate[y] / 12 * sum(m.credit[y, month] for month in range(1, 13)),
+        rule=lambda m, y: (
+            m.credit_rate[y] / 12 * sum(m.credit[y, month] for month in range(1, 13))
+        ),
     )
     m.financial_costs = pyo.Expression(
         m.years,
-        rule=lambda m, y: -m.pension_financial_costs_data[y]
-        - m.loan_interest[y]
-        - m.credit_interest[y],
+        rule=lambda m, y: (
+            -m.pension_financial_costs_data[y]
+            - m.loan_interest[y]
+            - m.credit_interest[y]
+        ),
     )
     # Amortisation policy: the loan stock falls by at least the share a year
     # (new loans cannot refinance the repayment).
     m.minimum_repayment = pyo.Constraint(
         m.amortisation_years,
-        rule=lambda m, y: m.loans[y]
-        <= (1 - m.minimum_repayment_share[y]) * loans_before(m, y),
+        rule=lambda m, y: (
+            m.loans[y] <= (1 - m.minimum_repayment_share[y]) * loans_before(m, y)
+        ),
     )
     m.result = pyo.Var(m.years)
     m.result_definition = pyo.Constraint(
         m.years,
-        rule=lambda m, y: m.result[y]
-        == m.operating_result[y] + m.financial_income_data[y] + m.financial_costs[y],
+        rule=lambda m, y: (
+            m.result[y]
+            == m.operating_result[y] + m.financial_income_data[y] + m.financial_costs[y]
+        ),
     )
     m.cash = pyo.Var(m.years)
     m.cash_balance = pyo.Constraint(
         m.years,
-        rule=lambda m, y: m.cash[y]
-        == (m.opening_cash if y == first else m.cash[y - 1])
-        + m.result[y]
-        + m.depreciation_data[y]
-        + m.pension_liability_increase_data[y]
-        + m.new_debt[y]
-        - m.repayment[y]
-        - m.net_investments_data[y]
-        - m.pension_portfolio_purchases_data[y],
+        rule=lambda m, y: (
+            m.cash[y]
+            == (m.opening_cash if y == first else m.cash[y - 1])
+            + m.result[y]
+            + m.depreciation_data[y]
+            + m.pension_liability_increase_data[y]
+            + m.new_debt[y]
+            - m.repayment[y]
+            - m.net_investments_data[y]
+            - m.pension_portfolio_purchases_data[y]
+        ),
     )
     m.restoration_balance = pyo.Expression(
         m.years,
-        rule=lambda m, y: m.opening_restoration
-        + sum(m.result[t] for t in m.years if t <= y),
+        rule=lambda m, y: (
+            m.opening_restoration + sum(m.result[t] for t in m.years if t <= y)
+        ),
     )
 
 
@@ -280,27 +314,49 @@ def define_months(m: pyo.ConcreteModel, data: ModelData) -> None:
     """
     profile = data.profiles
     m.profile = pyo.Param(
-        list(profile), m.months,
-        initialize={(name, month): shares[month - 1] for name, shares in profile.items() for month in range(1, 13)},
+        list(profile),
+        m.months,
+        initialize={
+            (name, month): shares[month - 1]
+            for name, shares in profile.items()
+            for month in range(1, 13)
+        },
         mutable=True,
     )
 
     annual = {
-        "taxes_and_grants": ("taxes", lambda m, y: m.tax_revenue_data[y]
-                             + m.general_grants_data[y] + m.pharma_grant_data[y]),
-        "operating_revenue": ("revenue", lambda m, y: m.operating_revenue[y]
-                              + m.targeted_grants_data[y]),
+        "taxes_and_grants": (
+            "taxes",
+            lambda m, y: (
+                m.tax_revenue_data[y]
+                + m.general_grants_data[y]
+                + m.pharma_grant_data[y]
+            ),
+        ),
+        "operating_revenue": (
+            "revenue",
+            lambda m, y: m.operating_revenue[y] + m.targeted_grants_data[y],
+        ),
         "financial_income": ("financial", lambda m, y: m.financial_income_data[y]),
         "new_long_term_debt": ("borrowing", lambda m, y: m.new_debt[y]),
-        "operating_payments": ("costs", lambda m, y: m.operating_costs[y]
-                               - m.pension_financial_costs_data[y]
-                               + m.pension_liability_increase_data[y]
-                               + m.pension_payment_data[y]),
+        "operating_payments": (
+            "costs",
+            lambda m, y: (
+                m.operating_costs[y]
+                - m.pension_financial_costs_data[y]
+                + m.pension_liability_increase_data[y]
+                + m.pension_payment_data[y]
+            ),
+        ),
         "pension_payment": ("pension_payment", lambda m, y: -m.pension_payment_data[y]),
-        "interest": ("financial", lambda m, y: -m.loan_interest[y] - m.credit_interest[y]),
+        "interest": (
+            "financial",
+            lambda m, y: -m.loan_interest[y] - m.credit_interest[y],
+        ),
         "net_investments": ("investments", lambda m, y: -m.net_investments_data[y]),
         "pension_portfolio_purchases": (
-            "pension_purchases", lambda m, y: -m.pension_portfolio_purchases_data[y]
+            "pension_purchases",
+            lambda m, y: -m.pension_portfolio_purchases_data[y],
         ),
         "debt_repayment": ("repayment", lambda m, y: -m.repayment[y]),
     }
@@ -309,12 +365,17 @@ def define_months(m: pyo.ConcreteModel, data: ModelData) -> None:
     # so each month refers to twelve numbers, not to whole expression trees.
     m.annual_flow = pyo.Var(m.flow_lines, m.years)
     m.annual_flow_definition = pyo.Constraint(
-        m.flow_lines, m.years,
+        m.flow_lines,
+        m.years,
         rule=lambda m, line, y: m.annual_flow[line, y] == annual[line][1](m, y),
     )
     m.monthly_flow = pyo.Expression(
-        m.flow_lines, m.years, m.months,
-        rule=lambda m, line, y, month: m.profile[annual[line][0], month] * m.annual_flow[line, y],
+        m.flow_lines,
+        m.years,
+        m.months,
+        rule=lambda m, line, y, month: (
+            m.profile[annual[line][0], month] * m.annual_flow[line, y]
+        ),
     )
     m.bank_balance = pyo.Var(m.years, m.months)
     first = data.first_year
@@ -325,17 +386,24 @@ def define_months(m: pyo.ConcreteModel, data: ModelData) -> None:
         return m.opening_cash if y == first else m.cash[y - 1]
 
     m.bank_balance_definition = pyo.Constraint(
-        m.years, m.months,
-        rule=lambda m, y, month: m.bank_balance[y, month]
-        == balance_before(m, y, month)
-        + sum(m.monthly_flow[line, y, month] for line in m.flow_lines),
+        m.years,
+        m.months,
+        rule=lambda m, y, month: (
+            m.bank_balance[y, month]
+            == balance_before(m, y, month)
+            + sum(m.monthly_flow[line, y, month] for line in m.flow_lines)
+        ),
     )
     m.monthly_cash = pyo.Expression(
-        m.years, m.months, rule=lambda m, y, month: m.bank_balance[y, month] + m.credit[y, month]
+        m.years,
+        m.months,
+        rule=lambda m, y, month: m.bank_balance[y, month] + m.credit[y, month],
     )
 
 
-def define_objective(m: pyo.ConcreteModel, data: ModelData, s: Scenario, name: str) -> None:
+def define_objective(
+    m: pyo.ConcreteModel, data: ModelData, s: Scenario, name: str
+) -> None:
     """min-savings, closest-to-decided or max-margin, each with tie-breaks."""
     weights = {c: s.levers.savings_weights.get(c, 1.0) for c in data.committees}
     m.weighted_savings = pyo.Expression(
@@ -346,7 +414,9 @@ def define_objective(m: pyo.ConcreteModel, data: ModelData, s: Scenario, name: s
         m.objective = pyo.Objective(expr=m.weighted_savings + TIE_BREAK * m.tie_break)
     elif name == "closest-to-decided":
         define_distance_to_decided(m, data)
-        m.objective = pyo.Objective(expr=m.distance_to_decided + TIE_BREAK * m.tie_break)
+        m.objective = pyo.Objective(
+            expr=m.distance_to_decided + TIE_BREAK * m.tie_break
+        )
     elif name == "max-margin":
         define_margin_objective(m, data, s)
     elif name == "max-fou":
@@ -367,8 +437,9 @@ def define_tie_break(m: pyo.ConcreteModel, data: ModelData) -> None:
     m.equal_share = pyo.Constraint(
         m.years,
         m.committees,
-        rule=lambda m, y, c: m.savings[y, c]
-        <= m.max_savings_share[y] * m.cost_pressure[y, c],
+        rule=lambda m, y, c: (
+            m.savings[y, c] <= m.max_savings_share[y] * m.cost_pressure[y, c]
+        ),
     )
     total_pressure = {
         y: sum(data.cost_pressure[y, c] for c in data.committees) for y in data.years
@@ -391,8 +462,10 @@ def define_distance_to_decided(m: pyo.ConcreteModel, data: ModelData) -> None:
     m.savings_deviation = pyo.Constraint(
         m.years,
         m.committees,
-        rule=lambda m, y, c: m.savings[y, c] - m.decided_savings[y, c]
-        == m.savings_above[y, c] - m.savings_below[y, c],
+        rule=lambda m, y, c: (
+            m.savings[y, c] - m.decided_savings[y, c]
+            == m.savings_above[y, c] - m.savings_below[y, c]
+        ),
     )
     m.debt_above = pyo.Var(m.years, bounds=(0, None))
     m.debt_below = pyo.Var(m.years, bounds=(0, None))
@@ -403,8 +476,10 @@ def define_distance_to_decided(m: pyo.ConcreteModel, data: ModelData) -> None:
     )
     m.debt_deviation = pyo.Constraint(
         m.years,
-        rule=lambda m, y: m.new_debt[y] - m.repayment[y] - m.decided_net_borrowing[y]
-        == m.debt_above[y] - m.debt_below[y],
+        rule=lambda m, y: (
+            m.new_debt[y] - m.repayment[y] - m.decided_net_borrowing[y]
+            == m.debt_above[y] - m.debt_below[y]
+        ),
     )
     m.distance_to_decided = pyo.Expression(
         expr=sum(m.savings_above[k] + m.savings_below[k] for k in m.savings_above)
@@ -429,7 +504,9 @@ def define_margin_objective(m: pyo.ConcreteModel, data: ModelData, s: Scenario) 
     )
 
 
-def define_savings_budget(m: pyo.ConcreteModel, data: ModelData, cap: float | None) -> None:
+def define_savings_budget(
+    m: pyo.ConcreteModel, data: ModelData, cap: float | None
+) -> None:
     """New savings of the whole horizon at most `cap` (default: the decided plan's)."""
     if cap is None:
         cap = max(0.0, sum(data.decided.savings.values()))
@@ -448,7 +525,9 @@ def define_fou_objective(m: pyo.ConcreteModel, data: ModelData, s: Scenario) -> 
     """
     define_savings_budget(m, data, s.fou.savings_limit)
     m.fou_floor = pyo.Var(bounds=(0, None))
-    m.fou_floor_below = pyo.Constraint(m.fou_years, rule=lambda m, y: m.fou_floor <= m.fou_tkr[y])
+    m.fou_floor_below = pyo.Constraint(
+        m.fou_years, rule=lambda m, y: m.fou_floor <= m.fou_tkr[y]
+    )
     m.objective = pyo.Objective(
         expr=-m.fou_floor / 1000
         - TIE_BREAK * sum(m.fou_tkr[y] / 1000 for y in m.fou_years)

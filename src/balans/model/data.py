@@ -86,7 +86,9 @@ def build_data(scenario: Scenario) -> ModelData:
     years = s.years
     committees = list(s.committees)
     cost_share, revenue_share, grant_share = committee_shares(s)
-    pressure_plan = cost_pressure_index(s.assumptions.lpik_pct, s.assumptions.volume_growth_pct, years)
+    pressure_plan = cost_pressure_index(
+        s.assumptions.lpik_pct, s.assumptions.volume_growth_pct, years
+    )
     base = -s.opening.operating_costs - s.opening.fou_tkr / 1000
     additional = _additional_investment_effects(s)
     depreciation = {
@@ -108,7 +110,9 @@ def build_data(scenario: Scenario) -> ModelData:
             for c in committees
         },
         committee_depreciation={
-            (y, c): depreciation[y] if c == s.assumptions.depreciation_committee else 0.0
+            (y, c): depreciation[y]
+            if c == s.assumptions.depreciation_committee
+            else 0.0
             for y in years
             for c in committees
         },
@@ -143,7 +147,9 @@ def build_data(scenario: Scenario) -> ModelData:
         credit_limit=dict(s.liquidity.credit_limit),
         credit_rate={y: s.liquidity.credit_rate_pct[y] / 100 for y in years},
         loan_ceiling=loan_ceilings(s, additional["book_value"]),
-        amortisation_min={y: pct / 100 for y, pct in s.debt.amortisation_min_pct.items()},
+        amortisation_min={
+            y: pct / 100 for y, pct in s.debt.amortisation_min_pct.items()
+        },
         bas_alf={
             "elasticity": s.fou.bas_alf.elasticity,
             "lag": s.fou.bas_alf.lag_years,
@@ -232,7 +238,9 @@ def loan_interest(
     rate: float, before: float, new: float, repaid: float, weights: dict[str, float]
 ) -> float:
     """Interest of a year: rate x the average of the twelve month-end balances."""
-    return rate * (before + weights["borrowing"] * new - (1 - weights["repayment"]) * repaid)
+    return rate * (
+        before + weights["borrowing"] * new - (1 - weights["repayment"]) * repaid
+    )
 
 
 def _pension_financial_costs(s: Scenario) -> ByYear:
@@ -246,8 +254,11 @@ def _pension_financial_costs(s: Scenario) -> ByYear:
     for y in s.years:
         before = loans.get(y - 1, s.opening.loans)
         interest = loan_interest(
-            s.budget.basis.interest_rate_pct[y] / 100, before,
-            s.budget.new_long_term_debt[y], s.budget.debt_repayment[y], weights,
+            s.budget.basis.interest_rate_pct[y] / 100,
+            before,
+            s.budget.new_long_term_debt[y],
+            s.budget.debt_repayment[y],
+            weights,
         )
         costs[y] = -s.budget.financial_costs[y] - interest
     return costs
@@ -327,7 +338,9 @@ def loan_ceilings(s: Scenario, additional_book_value: ByYear) -> ByYear:
         return dict(rule.limit)
     return {
         y: round_to_step(
-            rule.share_pct / 100 * (s.budget.land_buildings[y] + additional_book_value[y]),
+            rule.share_pct
+            / 100
+            * (s.budget.land_buildings[y] + additional_book_value[y]),
             rule.step,
             rule.rounding,
         )

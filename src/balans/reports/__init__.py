@@ -1,0 +1,1 @@
+"""Reports: labels, sections, terminal, Markdown, JSON/CSV data and output."""

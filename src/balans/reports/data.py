@@ -30,32 +30,34 @@ def _clean(value: Any) -> Any:
 
 def plan_to_dict(r: PlanResult) -> dict[str, Any]:
     """The JSON document of one plan."""
-    return _clean({
-        "schema_version": SCHEMA_VERSION,
-        "scenario": r.scenario,
-        "title": r.title,
-        "mode": r.mode,
-        "status": r.status,
-        "objective": r.objective,
-        "objective_name": r.objective_name,
-        "years": list(r.years),
-        "statements": {
-            "income": r.income,
-            "balance": r.balance,
-            "cash_flow": r.cash_flow,
-        },
-        "committees": r.committees,
-        "fou_tkr": r.fou_tkr,
-        "fou": r.fou,
-        "restoration": r.restoration,
-        "liquidity": r.liquidity,
-        "debt": r.debt,
-        "targets": [asdict(t) for t in r.targets],
-        "findings": list(r.findings),
-        "diagnosis": r.diagnosis,
-        "applied_overrides": list(r.applied_overrides),
-        "solver": r.solver,
-    })
+    return _clean(
+        {
+            "schema_version": SCHEMA_VERSION,
+            "scenario": r.scenario,
+            "title": r.title,
+            "mode": r.mode,
+            "status": r.status,
+            "objective": r.objective,
+            "objective_name": r.objective_name,
+            "years": list(r.years),
+            "statements": {
+                "income": r.income,
+                "balance": r.balance,
+                "cash_flow": r.cash_flow,
+            },
+            "committees": r.committees,
+            "fou_tkr": r.fou_tkr,
+            "fou": r.fou,
+            "restoration": r.restoration,
+            "liquidity": r.liquidity,
+            "debt": r.debt,
+            "targets": [asdict(t) for t in r.targets],
+            "findings": list(r.findings),
+            "diagnosis": r.diagnosis,
+            "applied_overrides": list(r.applied_overrides),
+            "solver": r.solver,
+        }
+    )
 
 
 def comparison_to_dict(c: Comparison) -> dict[str, Any]:
@@ -63,23 +65,28 @@ def comparison_to_dict(c: Comparison) -> dict[str, Any]:
     decided, optimal = plan_to_dict(c.decided), plan_to_dict(c.optimal)
     differences: dict[str, Any] = {}
     if c.optimal.status == "optimal":
-        differences = _clean({
-            "savings": {
-                name: {
-                    y: c.optimal.committees[name]["savings"][y]
-                    - c.decided.committees[name]["savings"][y]
-                    for y in c.decided.years
-                }
-                for name in c.decided.committees
-            },
-            "statements": {
-                table: {
-                    line: {y: getattr(c.optimal, table)[line][y] - values[y] for y in values}
-                    for line, values in getattr(c.decided, table).items()
-                }
-                for table in ("income", "balance", "cash_flow")
-            },
-        })
+        differences = _clean(
+            {
+                "savings": {
+                    name: {
+                        y: c.optimal.committees[name]["savings"][y]
+                        - c.decided.committees[name]["savings"][y]
+                        for y in c.decided.years
+                    }
+                    for name in c.decided.committees
+                },
+                "statements": {
+                    table: {
+                        line: {
+                            y: getattr(c.optimal, table)[line][y] - values[y]
+                            for y in values
+                        }
+                        for line, values in getattr(c.decided, table).items()
+                    }
+                    for table in ("income", "balance", "cash_flow")
+                },
+            }
+        )
     return {
         "schema_version": SCHEMA_VERSION,
         "scenario": c.decided.scenario,
@@ -91,7 +98,15 @@ def comparison_to_dict(c: Comparison) -> dict[str, Any]:
 
 
 CSV_COLUMNS = (
-    "scenario", "mode", "table", "quantity", "committee", "year", "value", "unit", "month",
+    "scenario",
+    "mode",
+    "table",
+    "quantity",
+    "committee",
+    "year",
+    "value",
+    "unit",
+    "month",
 )
 
 
@@ -108,7 +123,12 @@ def plan_to_rows(r: PlanResult) -> list[tuple]:
     base = (r.scenario, r.mode)
 
     def add(
-        table: str, quantity: str, committee: str, year: int, value: float, unit: str,
+        table: str,
+        quantity: str,
+        committee: str,
+        year: int,
+        value: float,
+        unit: str,
         month: int | None = None,
     ):
         rows.append(
@@ -131,7 +151,14 @@ def plan_to_rows(r: PlanResult) -> list[tuple]:
     for quantity in ("loans", "ceiling", "ratio", "ratio_limit", "interest"):
         for year, value in r.debt.get(quantity, {}).items():
             if value is not None:
-                add("debt", quantity, "", year, value, "%" if "ratio" in quantity else "Mkr")
+                add(
+                    "debt",
+                    quantity,
+                    "",
+                    year,
+                    value,
+                    "%" if "ratio" in quantity else "Mkr",
+                )
     for year, value in r.fou_tkr.items():
         add("fou", "fou_tkr", "", year, value, "tkr")
     for t in r.targets:
@@ -144,15 +171,17 @@ def plan_to_rows(r: PlanResult) -> list[tuple]:
 
 def fou_to_dict(table: dict[str, Any]) -> dict[str, Any]:
     """The JSON document of `balans fou`."""
-    return _clean({
-        "schema_version": SCHEMA_VERSION,
-        "scenario": table["scenario"],
-        "base_fou_tkr": table["base_fou_tkr"],
-        "from_year": table["from_year"],
-        "levels": [asdict(row) for row in table["levels"]],
-        "benchmarks": table["benchmarks"],
-        "calibration": table["calibration"],
-    })
+    return _clean(
+        {
+            "schema_version": SCHEMA_VERSION,
+            "scenario": table["scenario"],
+            "base_fou_tkr": table["base_fou_tkr"],
+            "from_year": table["from_year"],
+            "levels": [asdict(row) for row in table["levels"]],
+            "benchmarks": table["benchmarks"],
+            "calibration": table["calibration"],
+        }
+    )
 
 
 def fou_to_frame(table: dict[str, Any]) -> pd.DataFrame:
@@ -166,7 +195,10 @@ def fou_to_frame(table: dict[str, Any]) -> pd.DataFrame:
             "salary_tkr": row.salary_tkr,
             "pre_2021_equivalent_tkr": row.pre_2021_equivalent_tkr,
             **{f"grants.{c}": float(n) for c, n in row.grants.items()},
-            **{f"extra_savings.{c}": v for c, v in row.extra_savings_by_committee.items()},
+            **{
+                f"extra_savings.{c}": v
+                for c, v in row.extra_savings_by_committee.items()
+            },
         }
         for quantity, value in values.items():
             rows.append((table["scenario"], row.fou_tkr, quantity, value))

@@ -19,7 +19,8 @@ TARGETS: dict[str, tuple[str, str]] = {
     "net_cost_growth": ("Nettokostnadsutveckling", "Net cost growth"),
     "gross_cost_growth": ("Bruttokostnadsutveckling", "Gross cost growth"),
     "quick_ratio": (
-        "Kassalikviditet exkl. pensionsplaceringar", "Quick ratio excl. pension investments"
+        "Kassalikviditet exkl. pensionsplaceringar",
+        "Quick ratio excl. pension investments",
     ),
 }
 
@@ -28,10 +29,16 @@ WORDS: dict[str, tuple[str, str]] = {
     "balance": ("Balansbudget", "Balance sheet"),
     "cash_flow": ("Finansieringsbudget", "Cash-flow budget"),
     "restoration": ("Återställande av underskott", "Restoration of deficits"),
-    "committees": ("Nämnder: nettoram och besparing", "Committees: net frame and savings"),
+    "committees": (
+        "Nämnder: nettoram och besparing",
+        "Committees: net frame and savings",
+    ),
     "targets": ("Målvärden", "Targets"),
     "findings": ("Fynd i underlaget", "Findings in the documents"),
-    "diagnosis": ("Varför ingen plan håller alla regler", "Why no plan keeps every rule"),
+    "diagnosis": (
+        "Varför ingen plan håller alla regler",
+        "Why no plan keeps every rule",
+    ),
     "decided": ("Beslutad plan", "Decided plan"),
     "optimal": ("Optimal plan", "Optimal plan"),
     "difference": ("Skillnad", "Difference"),
@@ -53,13 +60,19 @@ WORDS: dict[str, tuple[str, str]] = {
     "debt": ("Lån och skuldsättning", "Loans and debt"),
     "debt_loans": ("Lån (Mkr)", "Loans (Mkr)"),
     "debt_ceiling": ("Lånetak (Mkr)", "Loan ceiling (Mkr)"),
-    "debt_published_ceiling": ("Lånetak enligt budget (Mkr)", "Published loan ceiling (Mkr)"),
+    "debt_published_ceiling": (
+        "Lånetak enligt budget (Mkr)",
+        "Published loan ceiling (Mkr)",
+    ),
     "debt_ratio": ("Skuldsättningsgrad (%)", "Debt ratio (%)"),
     "debt_ratio_limit": ("Skuldsättningstak (%)", "Debt-ratio ceiling (%)"),
     "debt_interest": ("Räntekostnad lån (Mkr)", "Loan interest (Mkr)"),
     "debt_credit_interest": ("Räntekostnad checkkredit (Mkr)", "Credit interest (Mkr)"),
     "readings": ("Läsningar", "Readings"),
-    "fou": ("FoU-medel: vad varje nivå kostar och ger", "FoU funds: what each level costs and buys"),
+    "fou": (
+        "FoU-medel: vad varje nivå kostar och ger",
+        "FoU funds: what each level costs and buys",
+    ),
     "fou_level": ("Nivå (tkr)", "Level (tkr)"),
     "fou_all_targets": ("Alla målvärden", "All targets"),
     "fou_extra_savings": ("Extra besparing (Mkr)", "Extra savings (Mkr)"),
@@ -71,9 +84,13 @@ WORDS: dict[str, tuple[str, str]] = {
     "fou_projects": ("Projekt", "Projects"),
     "fou_base": ("Scenariots nivå", "The scenario's level"),
     "from_year": ("från", "from"),
-    "fou_benchmarks": ("Jämförelse, tkr per 100 000 invånare", "Benchmarks, tkr per 100,000 inhabitants"),
+    "fou_benchmarks": (
+        "Jämförelse, tkr per 100 000 invånare",
+        "Benchmarks, tkr per 100,000 inhabitants",
+    ),
     "fou_extra_by_committee": (
-        "Extra besparing per nämnd, hela perioden (Mkr)", "Extra savings per committee, whole horizon (Mkr)"
+        "Extra besparing per nämnd, hela perioden (Mkr)",
+        "Extra savings per committee, whole horizon (Mkr)",
     ),
     "fou_calibration": (
         "Fördelningsmodellen mot utfallet (modell / beviljat)",
@@ -98,8 +115,14 @@ WORDS: dict[str, tuple[str, str]] = {
     "side_by_side": ("Beslutad och optimal plan", "Decided and optimal plan"),
     "status_infeasible": ("ingen plan håller alla regler", "no plan keeps every rule"),
     "status_unbounded": ("obegränsad", "unbounded"),
-    "relax": ("Minsta avsteg som gör en plan möjlig", "Smallest relaxation that allows a plan"),
-    "pressing": ("Regler som avstegen trycker mot", "Rules the relaxation presses against"),
+    "relax": (
+        "Minsta avsteg som gör en plan möjlig",
+        "Smallest relaxation that allows a plan",
+    ),
+    "pressing": (
+        "Regler som avstegen trycker mot",
+        "Rules the relaxation presses against",
+    ),
     "alone": ("Var regel för sig", "Each rule on its own"),
     "alone_possible": ("räcker ensam med", "suffices alone with"),
     "alone_impossible": ("räcker inte ensam", "cannot do it alone"),
@@ -116,9 +139,20 @@ WORDS: dict[str, tuple[str, str]] = {
 MONTHS: dict[str, tuple[str, str]] = {
     str(number): pair
     for number, pair in enumerate(
-        [("jan", "Jan"), ("feb", "Feb"), ("mar", "Mar"), ("apr", "Apr"), ("maj", "May"),
-         ("jun", "Jun"), ("jul", "Jul"), ("aug", "Aug"), ("sep", "Sep"), ("okt", "Oct"),
-         ("nov", "Nov"), ("dec", "Dec")],
+        [
+            ("jan", "Jan"),
+            ("feb", "Feb"),
+            ("mar", "Mar"),
+            ("apr", "Apr"),
+            ("maj", "May"),
+            ("jun", "Jun"),
+            ("jul", "Jul"),
+            ("aug", "Aug"),
+            ("sep", "Sep"),
+            ("okt", "Oct"),
+            ("nov", "Nov"),
+            ("dec", "Dec"),
+        ],
         start=1,
     )
 }
@@ -126,7 +160,8 @@ MONTHS: dict[str, tuple[str, str]] = {
 OBJECTIVES: dict[str, tuple[str, str]] = {
     "min-savings": ("minsta besparing (viktad, Mkr)", "least savings (weighted, Mkr)"),
     "closest-to-decided": (
-        "närmast beslutad plan (Mkr avvikelse)", "closest to the decided plan (Mkr)"
+        "närmast beslutad plan (Mkr avvikelse)",
+        "closest to the decided plan (Mkr)",
     ),
     "max-margin": ("största säkerhetsmarginal (Mkr)", "largest safety margin (Mkr)"),
     "max-fou": ("högsta FoU-nivå varje år (tkr)", "highest FoU level every year (tkr)"),

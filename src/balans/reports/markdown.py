@@ -15,9 +15,13 @@ def render_markdown(sections: list[Section], heading: str) -> str:
             parts.append("")
         if section.columns:
             parts.append("| " + " | ".join(_cell(c) for c in section.columns) + " |")
-            parts.append("|" + "|".join(
-                "---" if i == 0 else "---:" for i in range(len(section.columns))
-            ) + "|")
+            parts.append(
+                "|"
+                + "|".join(
+                    "---" if i == 0 else "---:" for i in range(len(section.columns))
+                )
+                + "|"
+            )
             for row in section.rows:
                 parts.append("| " + " | ".join(_cell(c) for c in row) + " |")
             parts.append("")

@@ -50,7 +50,9 @@ def plan_sections(r: PlanResult, lang: str, naming: Naming) -> list[Section]:
     if r.findings:
         sections.append(Section(word("findings", lang), notes=list(r.findings)))
     if r.applied_overrides:
-        sections.append(Section(word("overrides", lang), notes=list(r.applied_overrides)))
+        sections.append(
+            Section(word("overrides", lang), notes=list(r.applied_overrides))
+        )
     return sections
 
 
@@ -67,9 +69,10 @@ def _summary(r: PlanResult, lang: str) -> Section:
             f"{r.solver.get('version', '')})"
         )
     if r.fou_tkr:
-        notes.append(f"{word('fou_tkr', lang)}: " + ", ".join(
-            f"{y}: {number(v, lang, 0)}" for y, v in r.fou_tkr.items()
-        ))
+        notes.append(
+            f"{word('fou_tkr', lang)}: "
+            + ", ".join(f"{y}: {number(v, lang, 0)}" for y, v in r.fou_tkr.items())
+        )
     return Section(word(r.mode, lang), notes=notes)
 
 
@@ -95,18 +98,22 @@ def _committees(r: PlanResult, lang: str, naming: Naming) -> Section:
     rows = []
     for committee, values in r.committees.items():
         for measure in ("net_frame", "savings", "cumulative_savings"):
-            rows.append([
-                naming.committee(committee, lang) if measure == "net_frame" else "",
-                word(measure, lang),
-                *(number(values[measure][y], lang) for y in r.years),
-            ])
+            rows.append(
+                [
+                    naming.committee(committee, lang) if measure == "net_frame" else "",
+                    word(measure, lang),
+                    *(number(values[measure][y], lang) for y in r.years),
+                ]
+            )
     return Section(
-        word("committees", lang), [word("committee", lang), "", *map(str, r.years)], rows
+        word("committees", lang),
+        [word("committee", lang), "", *map(str, r.years)],
+        rows,
     )
 
 
 def target_status(row: TargetRow) -> str:
-    """met / not_met / binding / reported (a key figure)."""
+    """Met / not_met / binding / reported (a key figure)."""
     if row.unit == "%" and row.id != "debt_ratio_ceiling":
         return REPORTED if row.met else NOT_MET
     if not row.met:
@@ -153,24 +160,40 @@ def _targets(r: PlanResult, lang: str, naming: Naming) -> Section:
             text = word("met", lang) if row.met else word("not_met", lang)
         else:
             text = word(status, lang)
-        rows.append([
-            label(TARGETS, row.id, lang),
-            str(row.year),
-            where(row.committee, row.month, lang),
-            f"{number(row.value, lang, digits)} {row.unit}",
-            f"{number(row.limit, lang, digits)} {row.unit}",
-            number(row.margin, lang, digits),
-            text,
-            number(row.shadow_price, lang, 3) if row.shadow_price else "",
-        ])
+        rows.append(
+            [
+                label(TARGETS, row.id, lang),
+                str(row.year),
+                where(row.committee, row.month, lang),
+                f"{number(row.value, lang, digits)} {row.unit}",
+                f"{number(row.limit, lang, digits)} {row.unit}",
+                number(row.margin, lang, digits),
+                text,
+                number(row.shadow_price, lang, 3) if row.shadow_price else "",
+            ]
+        )
         statuses.append(status)
     columns = [
         word(k, lang)
-        for k in ("target", "year", "where", "value", "limit", "margin", "status", "shadow_price")
+        for k in (
+            "target",
+            "year",
+            "where",
+            "value",
+            "limit",
+            "margin",
+            "status",
+            "shadow_price",
+        )
     ]
     notes = [word("tightest_note", lang)]
     return Section(
-        word("targets", lang), columns, rows, notes=notes, status_column=6, row_status=statuses
+        word("targets", lang),
+        columns,
+        rows,
+        notes=notes,
+        status_column=6,
+        row_status=statuses,
     )
 
 
@@ -179,7 +202,9 @@ def diagnosis_section(r: PlanResult, lang: str, naming: Naming) -> Section:
     d = r.diagnosis or {}
     notes = [word("relax", lang) + ":"]
     for row in d.get("relaxations", []):
-        place = where(naming.committee(row["committee"], lang) or None, row.get("month"), lang)
+        place = where(
+            naming.committee(row["committee"], lang) or None, row.get("month"), lang
+        )
         place = f" {place}" if place else ""
         notes.append(
             f"  {label(TARGETS, row['rule'], lang)} {row['year']}{place}: "
@@ -196,14 +221,17 @@ def diagnosis_section(r: PlanResult, lang: str, naming: Naming) -> Section:
             )
         for (rule, year), committees in grouped.items():
             who = ", ".join(c for c in committees if c)
-            notes.append(f"  {label(TARGETS, rule, lang)} {year}" + (f" ({who})" if who else ""))
+            notes.append(
+                f"  {label(TARGETS, rule, lang)} {year}" + (f" ({who})" if who else "")
+            )
     if d.get("alone"):
         notes.append(word("alone", lang) + ":")
         impossible = []
         for row in d["alone"]:
             if row["possible"]:
                 years = ", ".join(
-                    f"{year}: {number(amount, lang)}" for year, amount in row["by_year"].items()
+                    f"{year}: {number(amount, lang)}"
+                    for year, amount in row["by_year"].items()
                 )
                 total = sum(row["by_year"].values())
                 notes.append(
@@ -223,22 +251,36 @@ def _liquidity(r: PlanResult, lang: str) -> Section:
     rows, broken, binding, credit_months = [], [], [], []
     for y in r.years:
         keys = [f"{y}-{month:02d}" for month in range(1, 13)]
-        rows.append([f"{y} {word('cash_month', lang)}",
-                     *(number(monthly[k]["cash"], lang, 0) for k in keys)])
-        rows.append([f"{y} {word('credit_month', lang)}",
-                     *(number(monthly[k]["credit"], lang, 0) for k in keys)])
+        rows.append(
+            [
+                f"{y} {word('cash_month', lang)}",
+                *(number(monthly[k]["cash"], lang, 0) for k in keys),
+            ]
+        )
+        rows.append(
+            [
+                f"{y} {word('credit_month', lang)}",
+                *(number(monthly[k]["credit"], lang, 0) for k in keys),
+            ]
+        )
         for month, key in enumerate(keys, start=1):
             cell = monthly[key]
             name = f"{label(MONTHS, str(month), lang)} {y}"
             if cell["floor"] is not None and cell["cash"] < cell["floor"] - 1e-5:
-                broken.append(f"{name} ({number(cell['cash'] - cell['floor'], lang, 1)})")
-            elif cell["floor"] is not None and abs(cell["cash"] - cell["floor"]) <= 1e-5:
+                broken.append(
+                    f"{name} ({number(cell['cash'] - cell['floor'], lang, 1)})"
+                )
+            elif (
+                cell["floor"] is not None and abs(cell["cash"] - cell["floor"]) <= 1e-5
+            ):
                 binding.append(name)
             if cell["credit"] > 1e-5:
                 credit_months.append(f"{name} ({number(cell['credit'], lang, 1)})")
     floors = sorted({c["floor"] for c in monthly.values() if c["floor"] is not None})
     notes = [
-        f"{word('limit', lang)}: " + ", ".join(number(f, lang, 0) for f in floors) + " Mkr",
+        f"{word('limit', lang)}: "
+        + ", ".join(number(f, lang, 0) for f in floors)
+        + " Mkr",
         f"{word('floor_broken', lang)}: {', '.join(broken) or word('none', lang)}",
         f"{word('floor_binding', lang)}: {', '.join(binding) or word('none', lang)}",
         f"{word('credit_used', lang)}: {', '.join(credit_months) or word('none', lang)}",
@@ -250,32 +292,61 @@ def _liquidity(r: PlanResult, lang: str) -> Section:
 def _debt(r: PlanResult, lang: str) -> Section:
     """Loans against lånetak, the debt ratio against its ceiling, interest."""
     debt = r.debt
-    measures = ("loans", "ceiling", "published_ceiling", "ratio", "ratio_limit",
-                "interest", "credit_interest")
+    measures = (
+        "loans",
+        "ceiling",
+        "published_ceiling",
+        "ratio",
+        "ratio_limit",
+        "interest",
+        "credit_interest",
+    )
     rows = [
-        [word(f"debt_{measure}", lang),
-         *(number(debt[measure][y], lang, 2 if "ratio" in measure else 1) for y in r.years)]
+        [
+            word(f"debt_{measure}", lang),
+            *(
+                number(debt[measure][y], lang, 2 if "ratio" in measure else 1)
+                for y in r.years
+            ),
+        ]
         for measure in measures
     ]
     notes = []
     for reading in debt["readings"]:
-        debt_words = "lån" if reading["numerator"] == "loans" else "långfristiga skulder"
+        debt_words = (
+            "lån" if reading["numerator"] == "loans" else "långfristiga skulder"
+        )
         if lang != "sv":
-            debt_words = "loans" if reading["numerator"] == "loans" else "long-term liabilities"
-        pharma = {("sv", True): "med läkemedelsbidrag", ("sv", False): "utan läkemedelsbidrag",
-                  ("en", True): "with pharma grant", ("en", False): "without pharma grant"}
-        ratio = ", ".join(f"{y}: {number(v, lang, 1)} %" for y, v in reading["ratio"].items())
+            debt_words = (
+                "loans" if reading["numerator"] == "loans" else "long-term liabilities"
+            )
+        pharma = {
+            ("sv", True): "med läkemedelsbidrag",
+            ("sv", False): "utan läkemedelsbidrag",
+            ("en", True): "with pharma grant",
+            ("en", False): "without pharma grant",
+        }
+        ratio = ", ".join(
+            f"{y}: {number(v, lang, 1)} %" for y, v in reading["ratio"].items()
+        )
         broken = [str(y) for y, met in reading["ratio_met"].items() if not met]
         over = [str(y) for y, met in reading["loan_ceiling_met"].items() if not met]
         mark = " *" if reading["used"] else ""
+        grant = pharma[
+            (lang if lang == "sv" else "en", reading["include_pharma_grant"])
+        ]
         notes.append(
-            f"{debt_words}, {pharma[(lang if lang == 'sv' else 'en', reading['include_pharma_grant'])]}"
+            f"{debt_words}, {grant}"
             f"{mark}: {ratio}; {word('debt_ratio_limit', lang)} {word('not_met', lang)}: "
             f"{', '.join(broken) or word('none', lang)}; {word('debt_ceiling', lang)} "
             f"{word('not_met', lang)}: {', '.join(over) or word('none', lang)}"
         )
-    return Section(word("debt", lang), ["", *map(str, r.years)], rows,
-                   notes=[word("readings", lang) + " (* = " + word("used", lang) + "):", *notes])
+    return Section(
+        word("debt", lang),
+        ["", *map(str, r.years)],
+        rows,
+        notes=[word("readings", lang) + " (* = " + word("used", lang) + "):", *notes],
+    )
 
 
 def comparison_sections(c: Comparison, lang: str, naming: Naming) -> list[Section]:
@@ -293,40 +364,83 @@ def comparison_sections(c: Comparison, lang: str, naming: Naming) -> list[Sectio
     return sections
 
 
-def _side_by_side_lines(d: PlanResult, o: PlanResult, lang: str, naming: Naming) -> Section:
+def _side_by_side_lines(
+    d: PlanResult, o: PlanResult, lang: str, naming: Naming
+) -> Section:
     picks = [
-        ("income", "operating_costs"), ("income", "financial_costs"), ("income", "result"),
-        ("balance", "cash"), ("balance", "loans"), ("restoration", "closing"),
+        ("income", "operating_costs"),
+        ("income", "financial_costs"),
+        ("income", "result"),
+        ("balance", "cash"),
+        ("balance", "loans"),
+        ("restoration", "closing"),
     ]
     rows = []
     for table, line in picks:
         left = _table(d, table)[line]
         right = _table(o, table)[line]
         name = naming.line(table, line, lang)
-        rows.append([name, word("decided", lang), *(number(left[y], lang) for y in d.years)])
-        rows.append(["", word("optimal", lang), *(number(right[y], lang) for y in d.years)])
-        rows.append(["", word("difference", lang),
-                     *(number(right[y] - left[y], lang) for y in d.years)])
-    return Section(word("side_by_side", lang), [word("line", lang), "", *map(str, d.years)], rows)
+        rows.append(
+            [name, word("decided", lang), *(number(left[y], lang) for y in d.years)]
+        )
+        rows.append(
+            ["", word("optimal", lang), *(number(right[y], lang) for y in d.years)]
+        )
+        rows.append(
+            [
+                "",
+                word("difference", lang),
+                *(number(right[y] - left[y], lang) for y in d.years),
+            ]
+        )
+    return Section(
+        word("side_by_side", lang), [word("line", lang), "", *map(str, d.years)], rows
+    )
 
 
 def _table(r: PlanResult, name: str) -> dict[str, dict[int, float]]:
-    return {"income": r.income, "balance": r.balance, "restoration": r.restoration}[name]
+    return {"income": r.income, "balance": r.balance, "restoration": r.restoration}[
+        name
+    ]
 
 
-def _side_by_side_savings(d: PlanResult, o: PlanResult, lang: str, naming: Naming) -> Section:
+def _side_by_side_savings(
+    d: PlanResult, o: PlanResult, lang: str, naming: Naming
+) -> Section:
     rows = []
     for committee in d.committees:
         left = d.committees[committee]["savings"]
         right = o.committees[committee]["savings"]
-        rows.append([naming.committee(committee, lang), word("decided", lang),
-                     *(number(left[y], lang) for y in d.years), number(sum(left.values()), lang)])
-        rows.append(["", word("optimal", lang),
-                     *(number(right[y], lang) for y in d.years), number(sum(right.values()), lang)])
-        rows.append(["", word("difference", lang),
-                     *(number(right[y] - left[y], lang) for y in d.years),
-                     number(sum(right.values()) - sum(left.values()), lang)])
-    columns = [word("committee", lang), word("savings", lang), *map(str, d.years), word("total", lang)]
+        rows.append(
+            [
+                naming.committee(committee, lang),
+                word("decided", lang),
+                *(number(left[y], lang) for y in d.years),
+                number(sum(left.values()), lang),
+            ]
+        )
+        rows.append(
+            [
+                "",
+                word("optimal", lang),
+                *(number(right[y], lang) for y in d.years),
+                number(sum(right.values()), lang),
+            ]
+        )
+        rows.append(
+            [
+                "",
+                word("difference", lang),
+                *(number(right[y] - left[y], lang) for y in d.years),
+                number(sum(right.values()) - sum(left.values()), lang),
+            ]
+        )
+    columns = [
+        word("committee", lang),
+        word("savings", lang),
+        *map(str, d.years),
+        word("total", lang),
+    ]
     return Section(word("savings", lang), columns, rows)
 
 
@@ -337,17 +451,28 @@ def _side_by_side_targets(d: PlanResult, o: PlanResult, lang: str) -> Section:
     for row in d.broken_targets():
         other = optimal_rows.get((row.id, row.year, row.committee, row.month))
         digits = 2 if row.unit == "%" else 1
-        rows.append([
-            label(TARGETS, row.id, lang), str(row.year), where(row.committee, row.month, lang),
-            f"{number(row.value, lang, digits)} {row.unit}",
-            f"{number(row.limit, lang, digits)} {row.unit}",
-            number(row.margin, lang, digits),
-            f"{number(other.value, lang, digits)} {row.unit}" if other and o.has_plan else "-",
-        ])
+        rows.append(
+            [
+                label(TARGETS, row.id, lang),
+                str(row.year),
+                where(row.committee, row.month, lang),
+                f"{number(row.value, lang, digits)} {row.unit}",
+                f"{number(row.limit, lang, digits)} {row.unit}",
+                number(row.margin, lang, digits),
+                f"{number(other.value, lang, digits)} {row.unit}"
+                if other and o.has_plan
+                else "-",
+            ]
+        )
         statuses.append(NOT_MET)
     columns = [
-        word("target", lang), word("year", lang), word("where", lang),
-        word("decided", lang), word("limit", lang), word("margin", lang), word("optimal", lang),
+        word("target", lang),
+        word("year", lang),
+        word("where", lang),
+        word("decided", lang),
+        word("limit", lang),
+        word("margin", lang),
+        word("optimal", lang),
     ]
     return Section(word("targets", lang) + ": " + word("not_met", lang), columns, rows)
 
@@ -356,25 +481,45 @@ def fou_sections(table: dict, lang: str, naming: Naming) -> list[Section]:
     """The FoU level table, the extra savings per committee, benchmarks, calibration."""
     rows, statuses = [], []
     for row in table["levels"]:
-        rows.append([
-            number(row.fou_tkr, lang, 0),
-            word("met", lang) if row.feasible else word("not_met", lang),
-            number(row.extra_savings, lang) if row.extra_savings is not None else "-",
-            number(row.per_100k, lang, 1),
-            number(row.salary_tkr, lang, 0),
-            number(row.pre_2021_equivalent_tkr, lang, 0),
-            *(str(row.grants[c]) for c in ("phd_parttime", "postdoc_parttime", "project_funds")),
-        ])
+        rows.append(
+            [
+                number(row.fou_tkr, lang, 0),
+                word("met", lang) if row.feasible else word("not_met", lang),
+                number(row.extra_savings, lang)
+                if row.extra_savings is not None
+                else "-",
+                number(row.per_100k, lang, 1),
+                number(row.salary_tkr, lang, 0),
+                number(row.pre_2021_equivalent_tkr, lang, 0),
+                *(
+                    str(row.grants[c])
+                    for c in ("phd_parttime", "postdoc_parttime", "project_funds")
+                ),
+            ]
+        )
         statuses.append(MET if row.feasible else NOT_MET)
-    columns = [word(k, lang) for k in (
-        "fou_level", "fou_all_targets", "fou_extra_savings", "fou_per_100k", "fou_salary",
-        "fou_pre_2021", "fou_phd", "fou_postdoc", "fou_projects",
-    )]
+    columns = [
+        word(k, lang)
+        for k in (
+            "fou_level",
+            "fou_all_targets",
+            "fou_extra_savings",
+            "fou_per_100k",
+            "fou_salary",
+            "fou_pre_2021",
+            "fou_phd",
+            "fou_postdoc",
+            "fou_projects",
+        )
+    ]
     notes = [
         f"{word('fou_base', lang)}: {number(table['base_fou_tkr'], lang, 0)} tkr "
         f"({word('from_year', lang)} {table['from_year']})",
-        word("fou_benchmarks", lang) + ": " + ", ".join(
-            f"{region} {number(value, lang, 0)}" for region, value in table["benchmarks"].items()
+        word("fou_benchmarks", lang)
+        + ": "
+        + ", ".join(
+            f"{region} {number(value, lang, 0)}"
+            for region, value in table["benchmarks"].items()
         ),
     ]
     for row in table["levels"]:
@@ -383,26 +528,53 @@ def fou_sections(table: dict, lang: str, naming: Naming) -> list[Section]:
                 f"{number(row.fou_tkr, lang, 0)} tkr: "
                 + ", ".join(label(TARGETS, rule, lang) for rule in row.broken)
             )
-    sections = [Section(word("fou", lang), columns, rows, notes=notes, status_column=1,
-                        row_status=statuses)]
-    committees = list(next((r.extra_savings_by_committee for r in table["levels"]
-                            if r.extra_savings_by_committee), {}))
+    sections = [
+        Section(
+            word("fou", lang),
+            columns,
+            rows,
+            notes=notes,
+            status_column=1,
+            row_status=statuses,
+        )
+    ]
+    committees = list(
+        next(
+            (
+                r.extra_savings_by_committee
+                for r in table["levels"]
+                if r.extra_savings_by_committee
+            ),
+            {},
+        )
+    )
     if committees:
         rows = [
-            [number(row.fou_tkr, lang, 0),
-             *(number(row.extra_savings_by_committee.get(c), lang) for c in committees)]
+            [
+                number(row.fou_tkr, lang, 0),
+                *(
+                    number(row.extra_savings_by_committee.get(c), lang)
+                    for c in committees
+                ),
+            ]
             for row in table["levels"]
         ]
-        sections.append(Section(
-            word("fou_extra_by_committee", lang),
-            [word("fou_level", lang), *committees], rows,
-        ))
+        sections.append(
+            Section(
+                word("fou_extra_by_committee", lang),
+                [word("fou_level", lang), *committees],
+                rows,
+            )
+        )
     calibration = [
         f"{point['year']} ({number(point['fou_tkr'], lang, 0)} tkr): "
         + ", ".join(
             f"{word('fou_' + short, lang)} {point['model'][c]} / {point['granted'][c]}"
-            for short, c in (("phd", "phd_parttime"), ("postdoc", "postdoc_parttime"),
-                             ("projects", "project_funds"))
+            for short, c in (
+                ("phd", "phd_parttime"),
+                ("postdoc", "postdoc_parttime"),
+                ("projects", "project_funds"),
+            )
         )
         for point in table["calibration"]
     ]

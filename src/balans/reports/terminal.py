@@ -13,12 +13,18 @@ from balans.reports.sections import BINDING, MET, NOT_MET, OFF, Section
 COLOURS = {MET: "green", BINDING: "yellow", NOT_MET: "bold red", OFF: "dim"}
 
 
-def render_terminal(sections: list[Section], colour: bool = False, width: int = 150) -> str:
+def render_terminal(
+    sections: list[Section], colour: bool = False, width: int = 150
+) -> str:
     """Render sections as text; with colour when writing to a terminal."""
     buffer = io.StringIO()
     console = Console(
-        file=buffer, width=width, force_terminal=colour, no_color=not colour,
-        highlight=False, emoji=False,
+        file=buffer,
+        width=width,
+        force_terminal=colour,
+        no_color=not colour,
+        highlight=False,
+        emoji=False,
     )
     for section in sections:
         console.print(Text(section.title, style="bold"))
@@ -33,7 +39,9 @@ def render_terminal(sections: list[Section], colour: bool = False, width: int = 
 def _table(section: Section) -> Table:
     table = Table(show_edge=False, pad_edge=False, box=None, header_style="bold")
     for index, column in enumerate(section.columns):
-        table.add_column(column, justify="left" if index == 0 else "right", no_wrap=True)
+        table.add_column(
+            column, justify="left" if index == 0 else "right", no_wrap=True
+        )
     for number, row in enumerate(section.rows):
         cells: list[Text | str] = list(row)
         if section.status_column is not None and number < len(section.row_status):

@@ -1,0 +1,1 @@
+"""Scenario files: schema, loading with extends and --set, consistency checks."""

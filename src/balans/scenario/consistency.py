@@ -47,9 +47,15 @@ def _full_series(s: Scenario) -> Iterator[tuple[str, dict[int, float], list[int]
     budget = s.budget
     for name in type(budget).model_fields:
         value = getattr(budget, name)
-        if isinstance(value, dict) and name not in ("committees", "additional_investments"):
+        if isinstance(value, dict) and name not in (
+            "committees",
+            "additional_investments",
+        ):
             yield f"budget.{name}", value, years
-    for section, obj in (("budget.basis", budget.basis), ("assumptions", s.assumptions)):
+    for section, obj in (
+        ("budget.basis", budget.basis),
+        ("assumptions", s.assumptions),
+    ):
         yield f"{section}.lpik_pct", obj.lpik_pct, years
         yield f"{section}.volume_growth_pct", obj.volume_growth_pct, years
         yield f"{section}.tax_base_growth_pct", obj.tax_base_growth_pct, with_opening
@@ -156,7 +162,10 @@ def _check_statement_lines(s: Scenario) -> Iterator[Problem]:
                     f"unknown line {line!r} (known: {', '.join(known)})",
                 )
             elif given.index(line) != index:
-                yield f"statements.{statement}.{index}.id", f"line {line!r} listed twice"
+                yield (
+                    f"statements.{statement}.{index}.id",
+                    f"line {line!r} listed twice",
+                )
         missing = [line for line in known if line not in given]
         if missing:
             yield f"statements.{statement}", f"line {missing[0]!r} is missing"
@@ -174,9 +183,15 @@ def _check_fou(s: Scenario) -> Iterator[Problem]:
     rule = s.rules.fou_per_inhabitant
     if rule.region not in fou.benchmarks:
         known = ", ".join(fou.benchmarks) or "none"
-        yield "rules.fou_per_inhabitant.region", f"no benchmark for {rule.region!r} (known: {known})"
+        yield (
+            "rules.fou_per_inhabitant.region",
+            f"no benchmark for {rule.region!r} (known: {known})",
+        )
     if not years[0] <= rule.from_year <= years[-1]:
-        yield "rules.fou_per_inhabitant.from_year", f"must lie within {years[0]}-{years[-1]}"
+        yield (
+            "rules.fou_per_inhabitant.from_year",
+            f"must lie within {years[0]}-{years[-1]}",
+        )
     allocation = fou.allocation
     categories = ("phd_parttime", "postdoc_parttime", "project_funds")
     for key in ("grant_size_tkr", "demand", "cut_shares", "growth_shares"):

@@ -62,10 +62,18 @@ class _StrictLoader(yaml.SafeLoader):
             return super().construct_object(node, deep=deep)
         except (yaml.YAMLError, RecursionError):
             raise
-        except (ValueError, TypeError, KeyError, AttributeError, OverflowError,
-                IndexError) as exc:
+        except (
+            ValueError,
+            TypeError,
+            KeyError,
+            AttributeError,
+            OverflowError,
+            IndexError,
+        ) as exc:
             raise yaml.constructor.ConstructorError(
-                None, None, f"cannot read the value {_tag(node)}: {exc}",
+                None,
+                None,
+                f"cannot read the value {_tag(node)}: {exc}",
                 node.start_mark,
             ) from None
 
@@ -124,7 +132,9 @@ _StrictLoader.add_constructor(
 class _YamlProblem(Exception):
     """Why a YAML text cannot be used, where (1-based line) and at which key."""
 
-    def __init__(self, reason: str, line: int | None = None, key_path: str = "") -> None:
+    def __init__(
+        self, reason: str, line: int | None = None, key_path: str = ""
+    ) -> None:
         super().__init__(reason)
         self.reason = reason
         self.line = line
@@ -155,7 +165,9 @@ def _parse(text: str) -> tuple[yaml.Node | None, Any]:
             raise _YamlProblem(reason, line, _path_at(node, mark)) from None
         raise _YamlProblem(f"YAML syntax error: {reason}", line) from None
     except yaml.reader.ReaderError as exc:
-        line = text.count("\n", 0, exc.position) + 1 if exc.position is not None else None
+        line = (
+            text.count("\n", 0, exc.position) + 1 if exc.position is not None else None
+        )
         char = exc.character
         shown = f"#x{char:04x}" if isinstance(char, int) else repr(char)
         raise _YamlProblem(
@@ -164,7 +176,9 @@ def _parse(text: str) -> tuple[yaml.Node | None, Any]:
     except yaml.YAMLError as exc:
         raise _YamlProblem(f"YAML error: {exc}") from None
     except RecursionError:
-        raise _YamlProblem(f"YAML nested too deeply (at most {MAX_DEPTH} levels)") from None
+        raise _YamlProblem(
+            f"YAML nested too deeply (at most {MAX_DEPTH} levels)"
+        ) from None
     return node, data
 
 
@@ -188,7 +202,9 @@ def _check_extent(root: yaml.Node | None) -> None:
             continue
         if ident in open_nodes:  # an alias inside the very node it names
             raise yaml.constructor.ConstructorError(
-                None, None, "an alias refers to a node that contains it",
+                None,
+                None,
+                "an alias refers to a node that contains it",
                 node.start_mark,
             )
         if ident in size:
@@ -236,11 +252,17 @@ def _path_at(root: yaml.Node | None, mark: yaml.Mark | None) -> str:
         if id(node) in visited:
             continue
         visited.add(id(node))
-        if node.start_mark.index == mark.index and (best is None or len(path) > len(best)):
+        if node.start_mark.index == mark.index and (
+            best is None or len(path) > len(best)
+        ):
             best = path
         if isinstance(node, yaml.MappingNode):
             for key, value in node.value:
-                here = [*path, str(key.value)] if isinstance(key, yaml.ScalarNode) else path
+                here = (
+                    [*path, str(key.value)]
+                    if isinstance(key, yaml.ScalarNode)
+                    else path
+                )
                 if key.start_mark.index == mark.index and (
                     best is None or len(here) > len(best)
                 ):
@@ -287,7 +309,8 @@ def read_yaml(path: Path) -> tuple[dict[str, Any], yaml.Node | None]:
         )
     if not isinstance(data, dict):
         raise ScenarioError(
-            shown, "the top level must be a mapping of keys",
+            shown,
+            "the top level must be a mapping of keys",
             line=node.start_mark.line + 1,
         )
     return data, node
@@ -413,7 +436,9 @@ def parse_set(option: str) -> tuple[list[str], Any]:
         value = _parse(raw)[1] if raw.strip() else None
     except _YamlProblem as exc:
         raise ScenarioError(
-            source, f"cannot read the value {_short(raw)}: {exc.reason}", ".".join(parts)
+            source,
+            f"cannot read the value {_short(raw)}: {exc.reason}",
+            ".".join(parts),
         ) from None
     if value is None:
         raise ScenarioError(source, "a value is required after '='", ".".join(parts))
@@ -541,9 +566,11 @@ def _known_keys(loc: list[str]) -> list[str]:
 
 def _strip_optional(annotation: Any) -> Any:
     args = [a for a in get_args(annotation) if a is not type(None)]
-    if get_origin(annotation) is not None and len(args) == 1 and not get_origin(
-        annotation
-    ) in (dict, list):
+    if (
+        get_origin(annotation) is not None
+        and len(args) == 1
+        and get_origin(annotation) not in (dict, list)
+    ):
         return args[0]
     return annotation
 

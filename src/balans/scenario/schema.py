@@ -315,7 +315,9 @@ class Allocation(Strict):
     demand: dict[GrantCategory, Annotated[int, Field(ge=0)]] = Field(
         description="Applications received (the most grants a category can use)."
     )
-    reference: CalibrationPoint = Field(description="The allocation changes start from.")
+    reference: CalibrationPoint = Field(
+        description="The allocation changes start from."
+    )
     cut_shares: dict[GrantCategory, Annotated[float, Field(ge=0, le=1)]]
     growth_shares: dict[GrantCategory, Annotated[float, Field(ge=0, le=1)]]
     calibration: list[CalibrationPoint] = Field(default_factory=list)
@@ -349,7 +351,8 @@ class FouSettings(Strict):
         description="FoU level before the Heroma change (tkr), for the purchasing-power finding."
     )
     benchmarks: dict[str, NonNegative] = Field(
-        default_factory=dict, description="Other regions' FoU, tkr per 100 000 inhabitants."
+        default_factory=dict,
+        description="Other regions' FoU, tkr per 100 000 inhabitants.",
     )
     payroll_overhead_pct: PercentSeries = Field(
         description="PO-pålägg, percent of salaries (Tabell 24)."

@@ -30,7 +30,9 @@ def add_rule(
     index = list(index)
     setattr(m, f"{key}_index", pyo.Set(initialize=index, dimen=_dimen(index)))
     rule_set = getattr(m, f"{key}_index")
-    setattr(m, f"{key}_value", pyo.Expression(rule_set, rule=lambda m, *i: value(m, *i)))
+    setattr(
+        m, f"{key}_value", pyo.Expression(rule_set, rule=lambda m, *i: value(m, *i))
+    )
     setattr(
         m,
         f"{key}_limit",

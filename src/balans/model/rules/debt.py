@@ -13,12 +13,16 @@ def debt_ratio_denominator(data: ModelData, s: Scenario) -> dict[int, float]:
     """Skatter och generella statsbidrag (+ the pharma grant if it counts)."""
     pharma = s.rules.debt_ratio.include_pharma_grant
     return {
-        y: data.tax_revenue[y] + data.general_grants[y] + (data.pharma_grant[y] if pharma else 0.0)
+        y: data.tax_revenue[y]
+        + data.general_grants[y]
+        + (data.pharma_grant[y] if pharma else 0.0)
         for y in data.years
     }
 
 
-def define_debt_ratio_ceiling(m: pyo.ConcreteModel, data: ModelData, s: Scenario) -> None:
+def define_debt_ratio_ceiling(
+    m: pyo.ConcreteModel, data: ModelData, s: Scenario
+) -> None:
     """debt_ratio_ceiling[y]: debt[y] <= limit_pct[y] / 100 * denominator[y].
 
     Tabell 1: total räntebärande låneskuld (exkl. pensionsskulden) / skatter och
@@ -27,10 +31,12 @@ def define_debt_ratio_ceiling(m: pyo.ConcreteModel, data: ModelData, s: Scenario
     """
     rule = s.rules.debt_ratio
     denominator = debt_ratio_denominator(data, s)
-    m.debt_ratio_denominator = pyo.Param(
-        m.years, initialize=denominator, mutable=True
+    m.debt_ratio_denominator = pyo.Param(m.years, initialize=denominator, mutable=True)
+    other = (
+        data.other_long_term_liabilities
+        if rule.numerator == "long_term_liabilities"
+        else 0.0
     )
-    other = data.other_long_term_liabilities if rule.numerator == "long_term_liabilities" else 0.0
     m.debt_ratio_other_debt = pyo.Param(initialize=other, mutable=True)
     limits = {y: pct / 100 * denominator[y] for y, pct in rule.limit_pct.items()}
     add_rule(

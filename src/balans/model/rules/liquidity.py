@@ -20,5 +20,10 @@ def define_liquidity_floor(m: pyo.ConcreteModel, data: ModelData, s: Scenario) -
     index = [(y, month) for y in sorted(floor) for month in m.months]
     limits = {(y, month): floor[y] for y, month in index}
     add_rule(
-        m, "liquidity_floor", index, lambda m, y, month: m.monthly_cash[y, month], limits, "min"
+        m,
+        "liquidity_floor",
+        index,
+        lambda m, y, month: m.monthly_cash[y, month],
+        limits,
+        "min",
     )

@@ -33,13 +33,17 @@ def vintage_due(s: Scenario) -> dict[int, float]:
     when the results up to it cover every vintage due by then.
     """
     rule = s.rules.restoration
-    deadlines = sorted({v.deadline for v in rule.vintages if v.deadline < rule.target_year})
+    deadlines = sorted(
+        {v.deadline for v in rule.vintages if v.deadline < rule.target_year}
+    )
     return {
         d: sum(v.amount for v in rule.vintages if v.deadline <= d) for d in deadlines
     }
 
 
-def define_vintage_deadlines(m: pyo.ConcreteModel, data: ModelData, s: Scenario) -> None:
+def define_vintage_deadlines(
+    m: pyo.ConcreteModel, data: ModelData, s: Scenario
+) -> None:
     """vintage_deadline[d]: sum of results first_year..d >= deficits due by d.
 
     Text of "Reglering av balanskravsresultat": "2023 års underskott innan år

@@ -14,4 +14,11 @@ def define_result_non_negative(
 ) -> None:
     """result_non_negative[y]: result[y] >= minimum[y] (0 from 2026)."""
     minimum = s.rules.result_non_negative.minimum
-    add_rule(m, "result_non_negative", sorted(minimum), lambda m, y: m.result[y], minimum, "min")
+    add_rule(
+        m,
+        "result_non_negative",
+        sorted(minimum),
+        lambda m, y: m.result[y],
+        minimum,
+        "min",
+    )
