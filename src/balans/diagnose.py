@@ -67,13 +67,9 @@ def _relaxations(m: pyo.ConcreteModel, specs: list[RuleSpec]) -> list[dict[str, 
         for index, var in _slack(m, spec).items():
             amount = pyo.value(var)
             if amount > RELAXED:
-                year, committee, month = split_index(index)
                 rows.append(
                     {
-                        "rule": spec.key,
-                        "year": year,
-                        "committee": committee,
-                        "month": month,
+                        **_place(spec, index),
                         "amount_mkr": _in_mkr(spec, amount),
                         "amount": amount,
                         "unit": _slack_unit(spec),
@@ -97,15 +93,7 @@ def _pressing(
             dual = duals.get(constraint[index].name, 0.0)
             slack = pyo.value(_slack(m, spec)[index])
             if abs(dual) > 1e-6 and slack <= RELAXED:
-                year, committee, month = split_index(index)
-                rows.append(
-                    {
-                        "rule": spec.key,
-                        "year": year,
-                        "committee": committee,
-                        "month": month,
-                    }
-                )
+                rows.append(_place(spec, index))
     return rows
 
 
@@ -134,6 +122,12 @@ def _alone(m: pyo.ConcreteModel, only: RuleSpec) -> dict[str, Any]:
         "amount_mkr": _in_mkr(only, sum(by_year.values())),
         "by_year": by_year,
     }
+
+
+def _place(spec: RuleSpec, index) -> dict[str, Any]:
+    """Rule, year, committee and month of one rule index."""
+    year, committee, month = split_index(index)
+    return {"rule": spec.key, "year": year, "committee": committee, "month": month}
 
 
 def _slack_unit(spec: RuleSpec) -> str:

@@ -145,6 +145,19 @@ def _tightest_per_year(targets: list[TargetRow]) -> list[TargetRow]:
     return shown
 
 
+def _target_cells(row: TargetRow, lang: str) -> list[str]:
+    """Rule, year, committee or month, value, limit and margin of a target row."""
+    digits = 2 if row.unit == "%" else 1
+    return [
+        label(TARGETS, row.id, lang),
+        str(row.year),
+        where(row.committee, row.month, lang),
+        f"{number(row.value, lang, digits)} {row.unit}",
+        f"{number(row.limit, lang, digits)} {row.unit}",
+        number(row.margin, lang, digits),
+    ]
+
+
 def _tightness(row: TargetRow) -> tuple[float, float]:
     """Order rows by margin relative to the limit, then by shadow price (highest first)."""
     relative = row.margin / max(abs(row.limit), 1.0)
@@ -155,19 +168,13 @@ def _targets(r: PlanResult, lang: str, naming: Naming) -> Section:
     rows, statuses = [], []
     for row in _tightest_per_year(r.targets):
         status = target_status(row)
-        digits = 2 if row.unit == "%" else 1
         if status == REPORTED:
             text = word("met", lang) if row.met else word("not_met", lang)
         else:
             text = word(status, lang)
         rows.append(
             [
-                label(TARGETS, row.id, lang),
-                str(row.year),
-                where(row.committee, row.month, lang),
-                f"{number(row.value, lang, digits)} {row.unit}",
-                f"{number(row.limit, lang, digits)} {row.unit}",
-                number(row.margin, lang, digits),
+                *_target_cells(row, lang),
                 text,
                 number(row.shadow_price, lang, 3) if row.shadow_price else "",
             ]
@@ -453,12 +460,7 @@ def _side_by_side_targets(d: PlanResult, o: PlanResult, lang: str) -> Section:
         digits = 2 if row.unit == "%" else 1
         rows.append(
             [
-                label(TARGETS, row.id, lang),
-                str(row.year),
-                where(row.committee, row.month, lang),
-                f"{number(row.value, lang, digits)} {row.unit}",
-                f"{number(row.limit, lang, digits)} {row.unit}",
-                number(row.margin, lang, digits),
+                *_target_cells(row, lang),
                 f"{number(other.value, lang, digits)} {row.unit}"
                 if other and o.has_plan
                 else "-",
