@@ -115,7 +115,7 @@ def _total_savings(plan: PlanResult) -> dict[str, float]:
 def fou_table(loaded: LoadedScenario, lang: str = "sv") -> dict[str, Any]:
     """Every level of fou.levels (or the scenario's own level when none)."""
     s = loaded.scenario
-    base = optimise(loaded, "min-savings", lang)
+    base = optimise(loaded, "min-savings", lang, findings=False)
     base_savings = _total_savings(base) if base.status == "optimal" else None
     levels = s.fou.levels or [s.budget.fou_tkr[s.fou.from_year]]
     rows = [_level_row(loaded, level, base, base_savings, lang) for level in levels]
@@ -139,7 +139,7 @@ def _level_row(
     lang: str,
 ) -> LevelRow:
     s = loaded.scenario
-    plan = optimise(with_fou_level(loaded, level), "min-savings", lang)
+    plan = optimise(with_fou_level(loaded, level), "min-savings", lang, findings=False)
     feasible = plan.status == "optimal"
     extra, by_committee = None, {}
     if feasible and base_savings is not None:

@@ -52,8 +52,13 @@ def optimise(
     lang: str = "sv",
     model_path: str | Path | None = None,
     time_limit: float | None = None,
+    findings: bool = True,
 ) -> PlanResult:
-    """The optimal plan; an infeasible scenario comes back with its diagnosis."""
+    """The optimal plan; an infeasible scenario comes back with its diagnosis.
+
+    `findings` adds the documents' findings, which need the decided plan too;
+    callers that solve many variants (or have the decided plan) pass False.
+    """
     s = loaded.scenario
     data = build_data(s)
     started = time.perf_counter()
@@ -70,12 +75,16 @@ def optimise(
         result.diagnosis = diagnose(m, s)
     else:
         verify_plan(result, s)
-    result.findings = find_findings(s, data, _decided(loaded, data), lang)
+    if findings:
+        result.findings = find_findings(s, data, _decided(loaded, data), lang)
     return result
 
 
 def compare(
     loaded: LoadedScenario, objective: str | None = None, lang: str = "sv"
 ) -> Comparison:
-    """Decided and optimal side by side."""
-    return Comparison(evaluate(loaded, lang), optimise(loaded, objective, lang))
+    """Decided and optimal side by side (the findings are computed once)."""
+    decided = evaluate(loaded, lang)
+    optimal = optimise(loaded, objective, lang, findings=False)
+    optimal.findings = list(decided.findings)
+    return Comparison(decided, optimal)
