@@ -75,10 +75,6 @@ class ModelData:
         """The budget year."""
         return self.years[0]
 
-    def previous(self, year: Year) -> Year:
-        """The year before `year`."""
-        return year - 1
-
 
 def build_data(scenario: Scenario) -> ModelData:
     """Compute the LP constants and the decided levers of a scenario."""

@@ -142,11 +142,3 @@ RULES: tuple[RuleSpec, ...] = (
         in_max_margin=False,
     ),
 )
-
-
-def rule_by_key(key: str) -> RuleSpec:
-    """The registry row of a rule key."""
-    for spec in RULES:
-        if spec.key == key:
-            return spec
-    raise KeyError(key)
