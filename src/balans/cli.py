@@ -21,9 +21,10 @@ from balans.reports.data import (
     plan_to_dict,
     plan_to_frame,
 )
+from balans.reports.excel import plan_to_xlsx
 from balans.reports.labels import TARGETS, label, naming_from, number, word
 from balans.reports.markdown import render_markdown
-from balans.reports.output import emit, to_csv, to_json
+from balans.reports.output import emit, to_csv, to_json, write_atomically
 from balans.reports.sections import (
     comparison_sections,
     fou_sections,
@@ -36,7 +37,7 @@ from balans.scenario.load import load_scenario
 from balans.scenario.schema import OBJECTIVES, Scenario
 
 EXIT_INFEASIBLE = 2
-FORMATS = ("table", "json", "csv", "md")
+FORMATS = ("table", "json", "csv", "md", "xlsx")
 
 
 def _fail(message: str, code: int) -> None:
@@ -142,9 +143,10 @@ def validate(scenario_file, overrides, output_format, output, lang) -> None:
 @reports_errors
 def evaluate_command(scenario_file, overrides, output_format, output, lang) -> None:
     """Run the decided plan through the model: statements and every målvärde."""
+    _check_xlsx(output_format, output)
     loaded = load_scenario(scenario_file, overrides)
     result = evaluate(loaded, lang)
-    emit(_render_plan(result, loaded.scenario, output_format, lang, output), output)
+    _emit_plan(result, loaded.scenario, output_format, lang, output)
 
 
 @main.command(name="solve")
@@ -174,9 +176,10 @@ def solve_command(
     time_limit,
 ) -> None:
     """Find the optimal plan under the same rules; exit 2 if none exists."""
+    _check_xlsx(output_format, output)
     loaded = load_scenario(scenario_file, overrides)
     result = optimise(loaded, objective, lang, write_model, time_limit)
-    emit(_render_plan(result, loaded.scenario, output_format, lang, output), output)
+    _emit_plan(result, loaded.scenario, output_format, lang, output)
     if result.status != "optimal":
         _fail(_infeasible_line(result, lang), EXIT_INFEASIBLE)
 
@@ -193,6 +196,7 @@ def compare_command(
     scenario_file, overrides, output_format, output, lang, objective
 ) -> None:
     """Decided and optimal plan side by side, with the differences."""
+    _check_xlsx(output_format, output, supported=False)
     loaded = load_scenario(scenario_file, overrides)
     comparison = compare(loaded, objective, lang)
     emit(
@@ -208,6 +212,7 @@ def compare_command(
 @reports_errors
 def fou_command(scenario_file, overrides, output_format, output, lang) -> None:
     """FoU-medel: each level's targets, extra savings, per inhabitant and grants."""
+    _check_xlsx(output_format, output, supported=False)
     loaded = load_scenario(scenario_file, overrides)
     table = fou_table(loaded, lang)
     text = _render(
@@ -246,6 +251,25 @@ def _render(
     if output_format == "md":
         return render_markdown(sections(), heading)
     return render_terminal(sections(), colour=output is None and sys.stdout.isatty())
+
+
+def _check_xlsx(output_format: str, output: str | None, supported: bool = True) -> None:
+    """Excel is binary: it needs a file, and exists for evaluate and solve."""
+    if output_format != "xlsx":
+        return
+    if not supported:
+        raise BalansError("--format xlsx is available for evaluate and solve")
+    if output is None or not output.lower().endswith(".xlsx"):
+        raise BalansError("--format xlsx needs --output FILE.xlsx")
+
+
+def _emit_plan(
+    result: PlanResult, s: Scenario, output_format: str, lang: str, output: str | None
+) -> None:
+    if output_format == "xlsx":
+        write_atomically(output, plan_to_xlsx(result, naming_from(s), lang))
+        return
+    emit(_render_plan(result, s, output_format, lang, output), output)
 
 
 def _render_plan(

@@ -30,16 +30,24 @@ def emit(text: str, output: str | None) -> None:
         sys.stdout.write(text)
         sys.stdout.flush()
         return
+    write_atomically(output, text.encode("utf-8"))
+
+
+def write_atomically(output: str, data: bytes) -> None:
+    """Write `data` to `output` so that a reader never sees half a file."""
     path = Path(output)
     folder = path.parent if str(path.parent) else Path(".")
     if not folder.is_dir():
         raise BalansError(f"{output}: the folder {folder} does not exist")
+    temporary = None
     try:
         handle, temporary = tempfile.mkstemp(
             dir=folder, prefix=f".{path.name}.", suffix=".tmp"
         )
-        with os.fdopen(handle, "w", encoding="utf-8", newline="") as file:
-            file.write(text)
+        with os.fdopen(handle, "wb") as file:
+            file.write(data)
         os.replace(temporary, path)
     except OSError as exc:
+        if temporary is not None and os.path.exists(temporary):
+            os.unlink(temporary)
         raise BalansError(f"{output}: cannot write: {exc.strerror or exc}") from None

@@ -1,0 +1,73 @@
+"""PlanResult -> an Excel workbook with numbers (not text) on one sheet per table."""
+
+from __future__ import annotations
+
+import io
+from dataclasses import asdict
+
+import pandas as pd
+
+from balans.reports.labels import TARGETS, Naming, label, word
+from balans.results import PlanResult
+
+SHEET_NAME_LENGTH = 31  # Excel's limit
+
+
+def _statement(
+    r: PlanResult, statement: str, naming: Naming, lang: str
+) -> pd.DataFrame:
+    table = getattr(r, statement)
+    lines = naming.order(statement)
+    frame = pd.DataFrame(
+        [[table[line][y] for y in r.years] for line in lines],
+        index=[naming.line(statement, line, lang) for line in lines],
+        columns=r.years,
+    )
+    frame.index.name = word("line", lang)
+    return frame
+
+
+def _committees(r: PlanResult, naming: Naming, lang: str) -> pd.DataFrame:
+    rows, index = [], []
+    for committee, measures in r.committees.items():
+        for measure in (
+            "net_frame",
+            "savings",
+            "cumulative_savings",
+            "decided_savings",
+        ):
+            index.append((naming.committee(committee, lang), word(measure, lang)))
+            rows.append([measures[measure][y] for y in r.years])
+    return pd.DataFrame(rows, index=pd.MultiIndex.from_tuples(index), columns=r.years)
+
+
+def _liquidity(r: PlanResult) -> pd.DataFrame:
+    frame = pd.DataFrame.from_dict(r.liquidity["monthly"], orient="index")
+    frame.index.name = "month"
+    return frame
+
+
+def _targets(r: PlanResult, lang: str) -> pd.DataFrame:
+    frame = pd.DataFrame([asdict(t) for t in r.targets])
+    frame.insert(
+        0, word("target", lang), [label(TARGETS, t.id, lang) for t in r.targets]
+    )
+    return frame
+
+
+def plan_to_xlsx(r: PlanResult, naming: Naming, lang: str) -> bytes:
+    """The plan's statements, committees, months, targets and findings as .xlsx bytes."""
+    sheets: dict[str, pd.DataFrame] = {}
+    if r.has_plan:
+        for statement in ("income", "balance", "cash_flow", "restoration"):
+            sheets[word(statement, lang)] = _statement(r, statement, naming, lang)
+        sheets[word("committees", lang)] = _committees(r, naming, lang)
+        sheets[word("liquidity", lang)] = _liquidity(r)
+        sheets[word("targets", lang)] = _targets(r, lang)
+    sheets[word("findings", lang)] = pd.DataFrame({word("findings", lang): r.findings})
+    buffer = io.BytesIO()
+    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
+        for name, frame in sheets.items():
+            sheet = name.replace(":", "")[:SHEET_NAME_LENGTH]
+            frame.to_excel(writer, sheet_name=sheet)
+    return buffer.getvalue()
