@@ -225,7 +225,9 @@ def test_excel_report_holds_numbers(tmp_path, decided_plan):
     result = run("evaluate", DECIDED, "--format", "xlsx", "-o", out)
     assert result.exit_code == 0, result.output
     sheets = pd.read_excel(out, sheet_name=None, index_col=0)
-    assert {"Resultatbudget", "Balansbudget", "Målvärden", "Fynd i underlaget"} <= set(sheets)
+    assert {"Resultatbudget", "Balansbudget", "Målvärden", "Fynd i underlaget"} <= set(
+        sheets
+    )
     income = sheets["Resultatbudget"]
     # Tabell 2: Årets resultat 260.1 in 2027, as a number the finance department can use.
     assert income.loc["Årets resultat", 2027] == pytest.approx(260.1, abs=0.15)
@@ -236,7 +238,10 @@ def test_excel_report_holds_numbers(tmp_path, decided_plan):
     ("args", "words"),
     [
         (["solve", str(DECIDED), "--format", "xlsx"], "needs --output FILE.xlsx"),
-        (["compare", str(DECIDED), "--format", "xlsx", "-o", "x.xlsx"], "evaluate and solve"),
+        (
+            ["compare", str(DECIDED), "--format", "xlsx", "-o", "x.xlsx"],
+            "evaluate and solve",
+        ),
     ],
 )
 def test_excel_needs_a_file_and_a_plan_command(args, words):
