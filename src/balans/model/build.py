@@ -161,12 +161,23 @@ def define_bas_alf(m: pyo.ConcreteModel, data: ModelData) -> None:
 
 def define_accounts(m: pyo.ConcreteModel, data: ModelData) -> None:
     """The identities of the three statements (BRIEF: the decided budget)."""
-    first = data.first_year
-    fou_committee = data.fou_committee
     define_bas_alf(m, data)
     m.opening_loans = pyo.Param(initialize=data.opening_loans, mutable=True)
     m.opening_cash = pyo.Param(initialize=data.opening_cash, mutable=True)
     m.opening_restoration = pyo.Param(initialize=data.opening_restoration, mutable=True)
+    define_operating_accounts(m, data)
+    define_debt(m, data)
+    define_result_and_cash(m, data)
+
+
+def _before(m: pyo.ConcreteModel, opening, series, y: int):
+    """The previous year's value of `series`, or the opening value in the first year."""
+    return opening if y == m.years.first() else series[y - 1]
+
+
+def define_operating_accounts(m: pyo.ConcreteModel, data: ModelData) -> None:
+    """Committee costs and revenue, net operating costs, operating result."""
+    fou_committee = data.fou_committee
 
     def cumulative_savings(m, y, c):
         return sum(m.savings[t, c] for t in m.years if t <= y)
@@ -217,10 +228,14 @@ def define_accounts(m: pyo.ConcreteModel, data: ModelData) -> None:
             + m.pharma_grant_data[y]
         ),
     )
+
+
+def define_debt(m: pyo.ConcreteModel, data: ModelData) -> None:
+    """Loans, their interest, short-term credit, financial costs, amortisation."""
     m.loans = pyo.Var(m.years, bounds=(0, None))
 
     def loans_before(m, y):
-        return m.opening_loans if y == first else m.loans[y - 1]
+        return _before(m, m.opening_loans, m.loans, y)
 
     m.loan_balance = pyo.Constraint(
         m.years,
@@ -275,6 +290,10 @@ def define_accounts(m: pyo.ConcreteModel, data: ModelData) -> None:
             m.loans[y] <= (1 - m.minimum_repayment_share[y]) * loans_before(m, y)
         ),
     )
+
+
+def define_result_and_cash(m: pyo.ConcreteModel, data: ModelData) -> None:
+    """Årets resultat, year-end cash and the restoration balance."""
     m.result = pyo.Var(m.years)
     m.result_definition = pyo.Constraint(
         m.years,
@@ -288,7 +307,7 @@ def define_accounts(m: pyo.ConcreteModel, data: ModelData) -> None:
         m.years,
         rule=lambda m, y: (
             m.cash[y]
-            == (m.opening_cash if y == first else m.cash[y - 1])
+            == _before(m, m.opening_cash, m.cash, y)
             + m.result[y]
             + m.depreciation_data[y]
             + m.pension_liability_increase_data[y]
@@ -378,12 +397,11 @@ def define_months(m: pyo.ConcreteModel, data: ModelData) -> None:
         ),
     )
     m.bank_balance = pyo.Var(m.years, m.months)
-    first = data.first_year
 
     def balance_before(m, y, month):
         if month > 1:
             return m.bank_balance[y, month - 1]
-        return m.opening_cash if y == first else m.cash[y - 1]
+        return _before(m, m.opening_cash, m.cash, y)
 
     m.bank_balance_definition = pyo.Constraint(
         m.years,
