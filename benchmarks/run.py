@@ -18,7 +18,7 @@ import pyomo.environ as pyo
 from pyomo.contrib.solver.common.factory import SolverFactory as NewSolverFactory
 from pyomo.version import version as pyomo_version
 
-from balans.model.build import build_model
+from balans.model.build import apply, build_model
 from balans.model.data import build_data
 from balans.testing import make_scenario
 
@@ -33,7 +33,7 @@ def _timed(function) -> float:
 
 
 def _build(scenario, data):
-    return build_model(scenario, data, "optimal")
+    return build_model(data, "optimal")
 
 
 def main() -> None:
@@ -48,10 +48,15 @@ def main() -> None:
         "solve_legacy_highs": [],
         "variant_rebuild_and_solve": [],
         "variant_update_param_and_resolve": [],
+        "variant_fresh_build_and_solve": [],
+        "variant_apply_and_resolve": [],
     }
     persistent = _build(scenario, data)
     persistent_solver = NewSolverFactory("highs")
     persistent_solver.solve(persistent, load_solutions=True)
+    applied = _build(scenario, data)
+    applied_solver = NewSolverFactory("highs")
+    applied_solver.solve(applied)
     for round_number in range(ROUNDS):
         samples["build_model"].append(_timed(lambda: _build(scenario, data)))
         m1, m2 = _build(scenario, data), _build(scenario, data)
@@ -68,6 +73,16 @@ def main() -> None:
             persistent_solver.solve(persistent)
 
         samples["variant_update_param_and_resolve"].append(_timed(update_and_resolve))
+        variant = _variant_data(loaded, rate)
+        samples["variant_fresh_build_and_solve"].append(
+            _timed(lambda: NewSolverFactory("highs").solve(_build(None, variant)))
+        )
+
+        def apply_and_resolve():
+            apply(applied, variant)
+            applied_solver.solve(applied)
+
+        samples["variant_apply_and_resolve"].append(_timed(apply_and_resolve))
     medians = {key: statistics.median(values) for key, values in samples.items()}
     ratios = {
         "legacy_over_contrib_solve": medians["solve_legacy_highs"]
@@ -76,6 +91,8 @@ def main() -> None:
         / medians["variant_update_param_and_resolve"],
         "build_over_contrib_solve": medians["build_model"]
         / medians["solve_contrib_highs"],
+        "fresh_build_over_apply_variant": medians["variant_fresh_build_and_solve"]
+        / medians["variant_apply_and_resolve"],
     }
     report = {
         "rounds": ROUNDS,
@@ -101,8 +118,22 @@ def _rebuild_variant(loaded, rate: float) -> None:
         f"assumptions.interest_rate_pct.{y}={100 * rate}" for y in range(2026, 2031)
     )
     variant = load_scenario(loaded.files[-1], overrides).scenario
-    m = build_model(variant, build_data(variant), "optimal")
+    m = build_model(build_data(variant), "optimal")
     NewSolverFactory("highs").solve(m)
+
+
+def _variant_data(loaded, rate: float):
+    """The model data of a variant: interest `rate` and a tax base 0.5 pp lower."""
+    from balans.scenario.load import load_scenario
+
+    overrides = tuple(
+        f"assumptions.interest_rate_pct.{y}={100 * rate}" for y in range(2026, 2031)
+    ) + tuple(
+        f"assumptions.tax_base_growth_pct.{y}="
+        f"{loaded.scenario.assumptions.tax_base_growth_pct[y] - 0.5}"
+        for y in range(2026, 2031)
+    )
+    return build_data(load_scenario(loaded.files[-1], overrides).scenario)
 
 
 if __name__ == "__main__":

@@ -19,23 +19,26 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+from balans.model.registry import REGISTRY
+
+
+def _lower_first(text: str) -> str:
+    """'Loan ceiling' -> 'loan ceiling' inside a sentence; 'FoU ...' stays."""
+    return text[0].lower() + text[1:] if text[1:2].islower() else text
+
+
 ROOT = Path(__file__).resolve().parents[1]
 PAGE = ROOT / "docs" / "walkthrough.md"
 DECIDED = "scenarios/rjh-2026-decided.yaml"
 STRICT = "scenarios/whatif-strict-loans.yaml"
 OVERRIDE = "assumptions.interest_rate_pct.2027=4.5"
 
-# Rule ids of the JSON contract -> the Swedish label the table shows, and English.
+# Rule ids of the JSON contract -> the Swedish label the table shows, and English,
+# from the registry (the one place a rule's labels live).
 RULES = {
-    "committee_frames": ("Nämnd ram", "committee frame"),
-    "result_non_negative": ("Årets resultat ≥ 0", "result ≥ 0"),
-    "restoration_goal": ("Återställande", "restoration goal"),
-    "vintage_deadline": ("Underskott återställt i tid", "deficit restored in time"),
-    "debt_ratio_ceiling": ("Skuldsättningstak", "debt-ratio ceiling"),
-    "loan_ceiling": ("Lånetak", "loan ceiling"),
-    "liquidity_floor": ("Likviditetsgolv", "liquidity floor"),
-    "savings_capacity": ("Besparingsförmåga", "savings capacity"),
-    "fou_per_inhabitant": ("FoU per invånare", "FoU per inhabitant"),
+    key: (entry.sv_label, _lower_first(entry.en_label))
+    for key, entry in REGISTRY.items()
+    if entry.kind == "rule"
 }
 MONTHS = "jan feb mar apr maj jun jul aug sep okt nov dec".split()
 

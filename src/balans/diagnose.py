@@ -13,22 +13,23 @@ from typing import Any
 
 import pyomo.environ as pyo
 
-from balans.model.registry import RULES, RuleSpec
-from balans.model.rules.common import split_index
-from balans.scenario.schema import Scenario
+from balans.model.data import ModelData
+from balans.model.rules.common import RuleParts, split_index
 from balans.solve import solve_model
+from balans.units import RELAXED_MKR as RELAXED
 
-RELAXED = 1e-6  # Mkr of slack that counts as a relaxation
 
-
-def diagnose(m: pyo.ConcreteModel, s: Scenario) -> dict[str, Any]:
+def diagnose(m: pyo.ConcreteModel, data: ModelData) -> dict[str, Any]:
     """Explain an infeasible optimal-mode model; leaves the model elastic."""
-    enabled = [spec for spec in RULES if spec.enabled(s)]
+    every = list(m.rule_parts.values())
+    enabled = [p for p in every if data.rules.enabled[p.rule.key]]
     m.objective.deactivate()
     m.elastic_objective = pyo.Objective(
-        expr=sum(spec.penalty(s) * sum(_slack(m, spec).values()) for spec in enabled)
+        expr=sum(
+            data.rules.penalty[p.rule.key] * sum(p.slack.values()) for p in enabled
+        )
     )
-    _free_slacks(m, enabled)
+    _free_slacks(every, enabled)
     outcome = solve_model(m, duals=True)
     if not outcome.optimal:
         return {
@@ -40,8 +41,8 @@ def diagnose(m: pyo.ConcreteModel, s: Scenario) -> dict[str, Any]:
     relaxations = _relaxations(m, enabled)
     relaxed_keys = {row["rule"] for row in relaxations}
     pressing = _pressing(m, enabled, outcome.duals, relaxed_keys)
-    alone = [_alone(m, spec) for spec in enabled]
-    _free_slacks(m, enabled)
+    alone = [_alone(m, every, parts) for parts in enabled]
+    _free_slacks(every, enabled)
     return {
         "relaxations": relaxations,
         "pressing": pressing,
@@ -50,30 +51,27 @@ def diagnose(m: pyo.ConcreteModel, s: Scenario) -> dict[str, Any]:
     }
 
 
-def _slack(m: pyo.ConcreteModel, spec: RuleSpec):
-    return getattr(m, f"{spec.key}_slack")
-
-
-def _free_slacks(m: pyo.ConcreteModel, specs: list[RuleSpec]) -> None:
-    for spec in RULES:
-        ub = None if spec in specs else 0.0
-        for var in _slack(m, spec).values():
+def _free_slacks(every: list[RuleParts], free: list[RuleParts]) -> None:
+    """Let the slacks of `free` take any value >= 0; fix every other at zero."""
+    for parts in every:
+        ub = None if parts in free else 0.0
+        for var in parts.slack.values():
             var.setub(ub)
 
 
-def _relaxations(m: pyo.ConcreteModel, specs: list[RuleSpec]) -> list[dict[str, Any]]:
+def _relaxations(m: pyo.ConcreteModel, specs: list[RuleParts]) -> list[dict[str, Any]]:
     rows = []
-    for spec in specs:
-        for index, var in _slack(m, spec).items():
+    for parts in specs:
+        for index, var in parts.slack.items():
             amount = pyo.value(var)
             if amount > RELAXED:
                 rows.append(
                     {
-                        **_place(spec, index),
-                        "amount_mkr": _in_mkr(spec, amount),
+                        **_place(parts, index),
+                        "amount_mkr": parts.rule.to_mkr(amount),
                         "amount": amount,
-                        "unit": _slack_unit(spec),
-                        "limit": pyo.value(getattr(m, f"{spec.key}_limit")[index]),
+                        "unit": parts.rule.slack_unit,
+                        "limit": pyo.value(parts.limit[index]),
                     }
                 )
     return rows
@@ -81,59 +79,56 @@ def _relaxations(m: pyo.ConcreteModel, specs: list[RuleSpec]) -> list[dict[str, 
 
 def _pressing(
     m: pyo.ConcreteModel,
-    specs: list[RuleSpec],
+    specs: list[RuleParts],
     duals: dict[str, float],
     relaxed: set[str],
 ) -> list[dict[str, Any]]:
     """Rules held exactly at their limit that the relaxations push against."""
     rows = []
-    for spec in specs:
-        constraint = getattr(m, spec.key)
-        for index in constraint:
-            dual = duals.get(constraint[index].name, 0.0)
-            slack = pyo.value(_slack(m, spec)[index])
-            if abs(dual) > 1e-6 and slack <= RELAXED:
-                rows.append(_place(spec, index))
+    for parts in specs:
+        for index in parts.constraint:
+            dual = duals.get(parts.constraint[index].name, 0.0)
+            slack = pyo.value(parts.slack[index])
+            if abs(dual) > RELAXED and slack <= RELAXED:
+                rows.append(_place(parts, index))
     return rows
 
 
-def _alone(m: pyo.ConcreteModel, only: RuleSpec) -> dict[str, Any]:
+def _alone(
+    m: pyo.ConcreteModel, every: list[RuleParts], only: RuleParts
+) -> dict[str, Any]:
     """The least total relaxation of one rule family that makes a plan possible."""
-    _free_slacks(m, [only])
+    _free_slacks(every, [only])
     outcome = solve_model(m, duals=False)
     if not outcome.optimal:
         return {
-            "rule": only.key,
+            "rule": only.rule.key,
             "possible": False,
-            "unit": _slack_unit(only),
+            "unit": only.rule.slack_unit,
             "amount_mkr": None,
             "by_year": {},
         }
     by_year: dict[int, float] = {}
-    for index, var in _slack(m, only).items():
+    for index, var in only.slack.items():
         amount = pyo.value(var)
         if amount > RELAXED:
             year, _, _ = split_index(index)
             by_year[year] = by_year.get(year, 0.0) + amount
     return {
-        "rule": only.key,
+        "rule": only.rule.key,
         "possible": True,
-        "unit": _slack_unit(only),
-        "amount_mkr": _in_mkr(only, sum(by_year.values())),
+        "unit": only.rule.slack_unit,
+        "amount_mkr": only.rule.to_mkr(sum(by_year.values())),
         "by_year": by_year,
     }
 
 
-def _place(spec: RuleSpec, index) -> dict[str, Any]:
+def _place(parts: RuleParts, index) -> dict[str, Any]:
     """Rule, year, committee and month of one rule index."""
     year, committee, month = split_index(index)
-    return {"rule": spec.key, "year": year, "committee": committee, "month": month}
-
-
-def _slack_unit(spec: RuleSpec) -> str:
-    """Slacks are in Mkr, except FoU rules in tkr (a ratio rule's slack is Mkr of debt)."""
-    return "tkr" if spec.unit == "tkr" else "Mkr"
-
-
-def _in_mkr(spec: RuleSpec, amount: float) -> float:
-    return amount / 1000 if spec.unit == "tkr" else amount
+    return {
+        "rule": parts.rule.key,
+        "year": year,
+        "committee": committee,
+        "month": month,
+    }

@@ -9,7 +9,6 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 
 from balans.model.data import ModelData
-from balans.model.rules.restoration import vintage_due
 from balans.reports.labels import number
 from balans.results import PlanResult
 from balans.scenario.schema import Scenario
@@ -163,7 +162,7 @@ def _loan_ceiling_differs(
 def _vintage_behind(
     s: Scenario, data: ModelData, r: PlanResult, _fmt
 ) -> Iterator[Finding]:
-    for deadline, due in vintage_due(s).items():
+    for deadline, due in data.rules.vintage_due.items():
         restored = sum(r.income["result"][y] for y in r.years if y <= deadline)
         if restored < due - 0.05:
             vintages = [

@@ -31,7 +31,7 @@ def evaluate(loaded: LoadedScenario, lang: str = "sv") -> PlanResult:
 def _decided(loaded: LoadedScenario, data: ModelData) -> PlanResult:
     s = loaded.scenario
     started = time.perf_counter()
-    m = build_model(s, data, "decided")
+    m = build_model(data, "decided")
     build_seconds = time.perf_counter() - started
     outcome = solve_model(m, duals=False)
     outcome.build_seconds = build_seconds
@@ -62,7 +62,7 @@ def optimise(
     s = loaded.scenario
     data = build_data(s)
     started = time.perf_counter()
-    m = build_model(s, data, "optimal", objective)
+    m = build_model(data, "optimal", objective)
     build_seconds = time.perf_counter() - started
     if model_path is not None:
         write_model(m, model_path)
@@ -72,7 +72,7 @@ def optimise(
     result.solver["build_seconds"] = round(build_seconds, 4)
     result.applied_overrides = list(loaded.applied_overrides)
     if outcome.status == INFEASIBLE:
-        result.diagnosis = diagnose(m, s)
+        result.diagnosis = diagnose(m, data)
     else:
         verify_plan(result, s)
     if findings:

@@ -12,19 +12,15 @@ from typing import Any
 import pyomo.environ as pyo
 
 from balans.lines import BALANCE_LINES, CASH_FLOW_LINES, INCOME_LINES
-from balans.model.data import ModelData
-from balans.model.registry import RULES, RuleSpec
-from balans.model.rules.common import split_index
-from balans.model.rules.debt import debt_ratio_denominator
+from balans.model.data import ModelData, revenue_for_ratios
+from balans.model.registry import KEY_FIGURES
+from balans.model.rules.common import KeyFigure, RuleParts, split_index
 from balans.scenario.schema import Scenario
 from balans.solve import OPTIMAL, SolveOutcome
+from balans.units import TOLERANCE_MKR
 
 Table = dict[str, dict[int, float]]
 EVALUATED = "evaluated"  # status of a decided plan run through the model
-TOLERANCE = 1e-5  # Mkr; a rule within this of its limit is met and binding
-QUICK_RATIO_TARGET = (
-    100.0  # kassalikviditet exkl. pensionsplaceringar > 100 % på längre sikt
-)
 
 
 @dataclass
@@ -144,7 +140,7 @@ def collect_result(
     result.restoration = restoration_table(data, result.income["result"], years)
     result.liquidity = liquidity_table(m, scenario, years)
     result.debt = debt_table(m, scenario, data, result)
-    result.targets = rule_rows(m, scenario, outcome, optimal=(mode == "optimal"))
+    result.targets = rule_rows(m, scenario, data, outcome, result)
     result.targets += key_figure_rows(scenario, result)
     return result
 
@@ -326,127 +322,89 @@ def restoration_table(
 
 
 def rule_rows(
-    m: pyo.ConcreteModel, s: Scenario, outcome: SolveOutcome, optimal: bool
+    m: pyo.ConcreteModel,
+    s: Scenario,
+    data: ModelData,
+    outcome: SolveOutcome,
+    r: PlanResult,
 ) -> list[TargetRow]:
-    """A target row for every index of every rule in the registry.
+    """A target row for every index of every registered rule.
 
     `enforced` says whether the scenario switches the rule on; in an optimal
     plan enforced rules are constraints, so they also get binding and a
-    shadow price (objective gained per Mkr the rule is loosened).
+    shadow price (objective gained per unit the rule is loosened).
     """
+    optimal = r.mode == "optimal"
     rows = []
-    for spec in RULES:
-        for index in getattr(m, f"{spec.key}_index"):
-            rows.append(_rule_row(m, spec, index, spec.enabled(s), optimal, outcome))
+    for parts in m.rule_parts.values():
+        enforced = data.rules.enabled[parts.rule.key]
+        for index in parts.index:
+            rows.append(
+                _rule_row(parts, index, s, r, enforced and optimal, enforced, outcome)
+            )
     return rows
 
 
 def _rule_row(
-    m: pyo.ConcreteModel,
-    spec: RuleSpec,
+    parts: RuleParts,
     index,
+    s: Scenario,
+    r: PlanResult,
+    constrained: bool,
     enforced: bool,
-    optimal: bool,
     outcome: SolveOutcome,
 ) -> TargetRow:
-    value = float(pyo.value(getattr(m, f"{spec.key}_value")[index]))
-    limit = float(pyo.value(getattr(m, f"{spec.key}_limit")[index]))
-    at_least = m.rule_sense[spec.key] == "min"
-    margin = value - limit if at_least else limit - value
+    rule = parts.rule
+    value = float(pyo.value(parts.value[index]))
+    limit = float(pyo.value(parts.limit[index]))
+    margin = rule.margin(value, limit)
     year, committee, month = split_index(index)
-    constrained = enforced and optimal
-    dual = outcome.duals.get(getattr(m, spec.key)[index].name) if constrained else None
+    dual = outcome.duals.get(parts.constraint[index].name) if constrained else None
     row = TargetRow(
-        id=spec.key,
+        id=rule.key,
         year=year,
         value=value,
         limit=limit,
-        met=margin >= -TOLERANCE,
+        met=margin >= -TOLERANCE_MKR,
         margin=margin,
-        unit=spec.unit if spec.unit != "%" else "Mkr",
+        unit=rule.slack_unit,
         enforced=enforced,
         committee=committee,
         month=month,
-        binding=constrained and abs(margin) <= TOLERANCE,
-        shadow_price=None if dual is None else (dual if at_least else -dual) + 0.0,
+        binding=constrained and abs(margin) <= TOLERANCE_MKR,
+        shadow_price=None
+        if dual is None
+        else (dual if rule.sense == "min" else -dual) + 0.0,
     )
-    if spec.percent_of:
-        denominator = float(pyo.value(getattr(m, spec.percent_of)[year]))
+    if rule.percent_of is not None:
+        denominator = rule.percent_of(r, s, year)
         row.margin_mkr = margin
         row.value, row.limit = 100 * value / denominator, 100 * limit / denominator
-        row.margin, row.unit = 100 * margin / denominator, "%"
+        row.margin, row.unit = 100 * margin / denominator, rule.unit
     return row
 
 
 def key_figure_rows(s: Scenario, r: PlanResult) -> list[TargetRow]:
-    """Reported key figures: soliditet improving, cost growth against Tabell 1."""
-    rows = []
-    o = s.opening
-    previous_ratio = 100 * o.equity / _opening_total_assets(s)
-    net_before, gross_before = (
-        -o.net_operating_costs,
-        -(o.operating_costs + o.depreciation),
-    )
-    targets = s.rules.key_figures
-    for y in r.years:
-        ratio = 100 * r.balance["total_equity"][y] / r.balance["total_assets"][y]
-        rows.append(_figure("equity_ratio", y, ratio, previous_ratio, higher=True))
-        quick = (
-            100
-            * (r.balance["short_term_receivables"][y] + r.balance["cash"][y])
-            / r.balance["short_term_liabilities"][y]
-        )
-        rows.append(_figure("quick_ratio", y, quick, QUICK_RATIO_TARGET, higher=True))
-        net = -r.income["net_operating_costs"][y]
-        gross = -(r.income["operating_costs"][y] + r.income["depreciation"][y])
-        for key, now, before in (
-            ("net_cost_growth", net, net_before),
-            ("gross_cost_growth", gross, gross_before),
-        ):
-            limit = getattr(targets, f"{key}_pct").get(y)
-            if limit is not None:
-                growth = 100 * (now / before - 1)
-                rows.append(_figure(key, y, growth, limit, higher=False, rounding=0.05))
-        previous_ratio, net_before, gross_before = ratio, net, gross
-    return rows
+    """Reported key figures (soliditet, kassalikviditet, cost growth), year by year."""
+    by_year: dict[int, list[TargetRow]] = {y: [] for y in r.years}
+    for figure in KEY_FIGURES:
+        for point in figure.values(s, r):
+            by_year[point.year].append(
+                _figure_row(figure, point.year, point.value, point.limit)
+            )
+    return [row for y in r.years for row in by_year[y]]
 
 
-def _figure(
-    key: str, year: int, value: float, limit: float, higher: bool, rounding: float = 0.0
-) -> TargetRow:
-    """A key figure row; `rounding` forgives what the printed target rounds away.
-
-    Tabell 1 prints cost growth to one decimal, so a growth is met when it
-    rounds to the target (margin >= -0.05 percentage points).
-    """
-    margin = value - limit if higher else limit - value
-    met = margin > 0 if higher else margin >= -rounding
+def _figure_row(figure: KeyFigure, year: int, value: float, limit: float) -> TargetRow:
     return TargetRow(
-        id=key,
+        id=figure.key,
         year=year,
         value=value,
         limit=limit,
-        met=met,
-        margin=margin,
-        unit="%",
+        met=figure.met(value, limit),
+        margin=figure.margin(value, limit),
+        unit=figure.unit,
         enforced=False,
-    )
-
-
-def _opening_total_assets(s: Scenario) -> float:
-    o = s.opening
-    return sum(
-        (
-            o.intangible_assets,
-            o.land_buildings,
-            o.machinery_equipment,
-            o.financial_fixed_assets,
-            o.long_term_receivables,
-            o.inventories,
-            o.short_term_receivables,
-            o.pension_investments,
-            o.cash,
-        )
     )
 
 
@@ -496,7 +454,7 @@ def debt_table(
     (with or without the pharma grant), whatever the scenario enforces.
     """
     rule = s.rules.debt_ratio
-    denominator = debt_ratio_denominator(data, s)
+    denominator = data.debt_ratio_denominator
     numerator_line = "loans" if rule.numerator == "loans" else "long_term_liabilities"
     table: dict[str, Any] = {
         "loans": {y: r.balance["loans"][y] for y in r.years},
@@ -515,10 +473,11 @@ def debt_table(
             ratio = {
                 y: 100
                 * r.balance[debt_line][y]
-                / (
-                    data.tax_revenue[y]
-                    + data.general_grants[y]
-                    + (data.pharma_grant[y] if pharma else 0.0)
+                / revenue_for_ratios(
+                    data.tax_revenue[y],
+                    data.general_grants[y],
+                    data.pharma_grant[y],
+                    pharma,
                 )
                 for y in r.years
             }
@@ -530,12 +489,13 @@ def debt_table(
                     and pharma == rule.include_pharma_grant,
                     "ratio": ratio,
                     "ratio_met": {
-                        y: ratio[y] <= rule.limit_pct[y] + 1e-9
+                        y: ratio[y] <= rule.limit_pct[y] + TOLERANCE_MKR
                         for y in r.years
                         if y in rule.limit_pct
                     },
                     "loan_ceiling_met": {
-                        y: r.balance[debt_line][y] <= data.loan_ceiling[y] + 1e-6
+                        y: r.balance[debt_line][y]
+                        <= data.loan_ceiling[y] + TOLERANCE_MKR
                         for y in r.years
                         if y in data.loan_ceiling
                     },

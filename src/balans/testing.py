@@ -25,3 +25,72 @@ def write_whatif(
 def make_scenario(*overrides: str, base: Path = DECIDED) -> LoadedScenario:
     """The decided scenario with `--set`-style overrides, e.g. 'rules.x.enabled=false'."""
     return load_scenario(base, overrides)
+
+
+def highs_lp(m, solver=None) -> dict:
+    """The LP HiGHS holds for model `m`, keyed by Pyomo names (for comparisons).
+
+    With `solver` (a persistent `pyomo.contrib.solver` HiGHS instance that has
+    seen `m`), its model is first brought up to date with `m`, as a re-solve
+    would; without it, a new instance reads `m` from scratch.
+
+    Returns:
+        {"matrix": {(row, column): coefficient}, "rows": {row: (lower, upper)},
+        "columns": {column: (lower, upper)}, "cost": {column: cost},
+        "offset": objective constant, "sense": "min" or "max"}
+    """
+    import pyomo.environ as pyo
+    from pyomo.contrib.solver.solvers.highs import Highs
+
+    if solver is None:
+        solver = Highs()
+        solver.set_instance(m)
+    else:
+        solver.update()
+    highs = solver._solver_model
+    lp = highs.getLp()
+    names = {id(v): v.name for v in m.component_data_objects(pyo.Var)}
+    column = {i: names[v] for v, i in solver._pyomo_var_to_solver_var_map.items()}
+    row = {i: c.name for c, i in solver._pyomo_con_to_solver_con_map.items()}
+    a = lp.a_matrix_
+    rowwise = str(a.format_).endswith("kRowwise")
+    matrix = {}
+    for major in range(lp.num_row_ if rowwise else lp.num_col_):
+        for k in range(a.start_[major], a.start_[major + 1]):
+            i, j = (major, a.index_[k]) if rowwise else (a.index_[k], major)
+            matrix[row[i], column[j]] = a.value_[k]
+    return {
+        "matrix": matrix,
+        "rows": {
+            row[i]: (lp.row_lower_[i], lp.row_upper_[i]) for i in range(lp.num_row_)
+        },
+        "columns": {
+            column[j]: (lp.col_lower_[j], lp.col_upper_[j]) for j in range(lp.num_col_)
+        },
+        "cost": {column[j]: lp.col_cost_[j] for j in range(lp.num_col_)},
+        "offset": lp.offset_,
+        "sense": str(lp.sense_),
+    }
+
+
+def lp_differences(left: dict, right: dict) -> tuple[list[str], float]:
+    """Where two `highs_lp` results differ (names, bounds, coefficients), and by how much.
+
+    Returns the list of structural differences (an entry present on one side
+    only) and the largest absolute difference of a number present on both.
+    """
+    structural, largest = [], 0.0
+    for part in ("matrix", "rows", "columns", "cost"):
+        a, b = left[part], right[part]
+        for key in sorted(set(a) ^ set(b), key=str):
+            structural.append(f"{part} {key}: only on one side")
+        for key in set(a) & set(b):
+            x, y = a[key], b[key]
+            pairs = zip(x, y, strict=True) if isinstance(x, tuple) else [(x, y)]
+            for p, q in pairs:
+                if p != q:
+                    largest = max(largest, abs(p - q))
+    if left["sense"] != right["sense"]:
+        structural.append(f"sense {left['sense']} != {right['sense']}")
+    largest = max(largest, abs(left["offset"] - right["offset"]))
+    return structural, largest

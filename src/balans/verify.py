@@ -7,10 +7,10 @@ the PlanResult, never from the model, and refuses a plan that does not tie.
 from __future__ import annotations
 
 from balans.errors import VerificationError
+from balans.model.registry import REGISTRY
 from balans.results import PlanResult
 from balans.scenario.schema import Scenario
-
-TOLERANCE = 1e-4  # Mkr
+from balans.units import VERIFY_TOLERANCE_MKR as TOLERANCE
 
 
 def verify_plan(r: PlanResult, s: Scenario) -> None:
@@ -244,49 +244,36 @@ def _monthly_identities(r: PlanResult, s: Scenario) -> list[str]:
     return problems
 
 
-def rule_value(
-    r: PlanResult,
-    s: Scenario,
-    rule_id: str,
-    year: int,
-    committee: str | None,
-    month: int | None,
-) -> float:
-    """A rule's value recomputed from the reported statements."""
-    if rule_id == "committee_frames":
-        return r.committees[committee]["net_frame"][year]
-    if rule_id == "savings_capacity":
-        return r.committees[committee]["savings"][year]
-    if rule_id == "result_non_negative":
-        return r.income["result"][year]
-    if rule_id == "restoration_goal":
-        return r.restoration["closing"][year]
-    if rule_id == "vintage_deadline":
-        return sum(r.income["result"][y] for y in r.years if y <= year)
-    if rule_id == "loan_ceiling":
-        return r.balance["loans"][year]
-    if rule_id == "fou_per_inhabitant":
-        return r.fou_tkr[year]
-    if rule_id == "liquidity_floor":
-        return r.liquidity["monthly"][f"{year}-{month:02d}"]["cash"]
-    if rule_id == "debt_ratio_ceiling":
-        rule = s.rules.debt_ratio
-        debt_line = "loans" if rule.numerator == "loans" else "long_term_liabilities"
-        denominator = r.income["tax_revenue"][year] + r.income["general_grants"][year]
-        if rule.include_pharma_grant:
-            denominator += r.income["pharma_grant"][year]
-        return 100 * r.balance[debt_line][year] / denominator
-    raise KeyError(rule_id)
+def rule_value(r: PlanResult, s: Scenario, rule_id: str, index) -> float:
+    """A rule's reported value recomputed from the reported statements.
+
+    In the rule's reported unit: a percentage rule is divided by its
+    denominator, itself recomputed from the reported income statement.
+    """
+    rule = REGISTRY[rule_id]
+    value = rule.recompute(r, s, index)
+    if rule.percent_of is not None:
+        year = index[0] if isinstance(index, tuple) else index
+        value = 100 * value / rule.percent_of(r, s, year)
+    return value
+
+
+def _row_index(row):
+    """The rule index of a target row: year, (year, committee) or (year, month)."""
+    if row.committee is not None:
+        return (row.year, row.committee)
+    if row.month is not None:
+        return (row.year, row.month)
+    return row.year
 
 
 def _rule_values(r: PlanResult, s: Scenario) -> list[str]:
+    """Every enforced rule's value recomputed; an optimal plan must meet each."""
     problems = []
     for row in r.targets:
-        if row.unit == "%" and row.id != "debt_ratio_ceiling":
-            continue  # key figures: reported ratios, not rules
-        if row.unit == "%" and row.id == "quick_ratio":
-            continue
-        value = rule_value(r, s, row.id, row.year, row.committee, row.month)
+        if REGISTRY[row.id].kind != "rule":
+            continue  # key figures are computed from the statements, not the LP
+        value = rule_value(r, s, row.id, _row_index(row))
         _check(problems, f"{row.id} value", row.year, row.value, value)
         if r.mode == "optimal" and row.enforced and not row.met:
             problems.append(f"{row.id} {row.year} is enforced but not met")

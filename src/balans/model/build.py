@@ -1,46 +1,213 @@
 """ModelData -> Pyomo ConcreteModel: levers, accounting identities, rules, objective.
 
+Building has two halves. `build_structure` makes the sets, variables,
+constraints and objective, once per scenario shape; `apply` sets every number
+that comes from the scenario (right-hand sides, bounds, coefficients and
+objective weights, all mutable parameters or variable bounds). A variant with
+the same shape is `apply`-ed to a built model instead of rebuilt;
+`StructureChanged` says when it cannot be.
+
 Index order is always year, committee. Names read well in an LP file:
 `savings[2027,HSN]`, `cash_balance[2026]`, `loan_ceiling[2026]`.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Literal
 
 import pyomo.environ as pyo
 
+from balans.errors import BalansError
 from balans.model.data import ModelData
-from balans.model.registry import RULES
-from balans.scenario.schema import Scenario
+from balans.model.registry import LP_RULES
+from balans.model.rules.common import RuleParts, add_rule, apply_limits
+from balans.units import tkr_to_mkr
 
 Mode = Literal["decided", "optimal"]
 TIE_BREAK = 1e-4  # weight of secondary objective terms (Mkr-scaled)
 MARGIN_BOUND = 1e5
 
+BY_YEAR = {
+    "operating_revenue_data": "operating_revenue",
+    "targeted_grants_data": "targeted_grants",
+    "depreciation_data": "depreciation",
+    "tax_revenue_data": "tax_revenue",
+    "general_grants_data": "general_grants",
+    "pharma_grant_data": "pharma_grant",
+    "financial_income_data": "financial_income",
+    "pension_financial_costs_data": "pension_financial_costs",
+    "interest_rate": "interest_rate",
+    "pension_liability_increase_data": "pension_liability_increase",
+    "net_investments_data": "net_investments",
+    "pension_portfolio_purchases_data": "pension_portfolio_purchases",
+    "pension_payment_data": "pension_payment",
+    "credit_limit": "credit_limit",
+    "credit_rate": "credit_rate",
+}
+"""Mutable parameter per year -> the ModelData field it is set from."""
+
+BY_YEAR_COMMITTEE = {
+    "cost_pressure": "cost_pressure",
+    "committee_revenue": "committee_revenue",
+    "committee_depreciation": "committee_depreciation",
+}
+"""Mutable parameter per (year, committee) -> the ModelData field."""
+
+SCALARS = {
+    "opening_loans": lambda d: d.opening_loans,
+    "opening_cash": lambda d: d.opening_cash,
+    "opening_restoration": lambda d: d.opening_restoration,
+    "borrowing_weight": lambda d: d.loan_weights["borrowing"],
+    "repayment_weight": lambda d: d.loan_weights["repayment"],
+    "bas_alf_elasticity": lambda d: d.bas_alf["elasticity"],
+    "bas_alf_reference_fou_tkr": lambda d: d.bas_alf["reference_fou_tkr"],
+    "bas_alf_opening_fou_tkr": lambda d: d.bas_alf["opening_fou_tkr"],
+    "debt_ratio_other_debt": lambda d: d.rules.debt_ratio_other_debt,
+    "max_new_borrowing": lambda d: d.levers.max_new_borrowing,
+}
+"""Mutable scalar parameter -> how its value follows from the ModelData."""
+
+
+class StructureChanged(BalansError):
+    """The data needs another model shape: rebuild instead of applying."""
+
+
+@dataclass(frozen=True)
+class Shape:
+    """Everything that decides the model's structure; the rest are numbers."""
+
+    mode: str
+    objective: str
+    years: tuple[int, ...]
+    committees: tuple[str, ...]
+    opening_year: int
+    fou_committee: str
+    fou_years: tuple[int, ...]
+    fou_levels: int
+    bas_alf_lag: int
+    amortisation_years: tuple[int, ...]
+    enabled_rules: tuple[str, ...]
+    rule_indices: tuple[tuple, ...]
+
+
+def shape_of(data: ModelData, mode: Mode, objective: str) -> Shape:
+    """The structure a model of `data` has in `mode` under `objective`."""
+    levers = data.levers
+    return Shape(
+        mode=mode,
+        objective=objective,
+        years=tuple(data.years),
+        committees=tuple(data.committees),
+        opening_year=data.opening_year,
+        fou_committee=data.fou_committee,
+        fou_years=tuple(levers.fou_years),
+        fou_levels=(
+            len(levers.fou_levels) if levers.fou_discrete and mode == "optimal" else 0
+        ),
+        bas_alf_lag=int(data.bas_alf["lag"]),
+        amortisation_years=tuple(sorted(data.amortisation_min)),
+        enabled_rules=tuple(k for k, on in data.rules.enabled.items() if on),
+        rule_indices=tuple(tuple(rule.limits(data)) for rule in LP_RULES),
+    )
+
+
+def objective_of(data: ModelData, mode: Mode, objective: str | None) -> str:
+    """The objective a model is built with (the decided plan only needs one)."""
+    return "min-savings" if mode == "decided" else objective or data.objective
+
 
 def build_model(
-    scenario: Scenario, data: ModelData, mode: Mode, objective: str | None = None
+    data: ModelData, mode: Mode, objective: str | None = None
 ) -> pyo.ConcreteModel:
     """Build the LP of a scenario: `decided` fixes the levers, `optimal` frees them."""
-    m = pyo.ConcreteModel(name=scenario.name)
+    m = build_structure(data, mode, objective)
+    apply(m, data)
+    return m
+
+
+def build_structure(
+    data: ModelData, mode: Mode, objective: str | None = None
+) -> pyo.ConcreteModel:
+    """Sets, variables, constraints and objective: no scenario number yet."""
+    m = pyo.ConcreteModel(name="balans")
+    m.mode, m.requested_objective = mode, objective
+    objective = objective_of(data, mode, objective)
+    m.shape = shape_of(data, mode, objective)
     define_sets(m, data)
-    define_parameters(m, data)
-    # The decided plan has nothing to choose: its objective only needs to exist.
-    objective = "min-savings" if mode == "decided" else objective or scenario.objective
-    define_levers(m, data, scenario, mode, objective)
+    define_parameters(m)
+    define_levers(m, data, mode)
     define_accounts(m, data)
     define_months(m, data)
     m.margin = pyo.Var(bounds=(-MARGIN_BOUND, MARGIN_BOUND), initialize=0.0)
-    for spec in RULES:
-        spec.define(m, data, scenario)
-    define_objective(m, data, scenario, objective)
+    m.rule_parts = {rule.key: add_rule(m, rule, data) for rule in LP_RULES}
+    define_objective(m, data, objective)
     if mode == "decided":
-        fix_to_decided(m, data)
-        deactivate_rules(m)
+        fix_decided_structure(m)
+        deactivate_rules(m.rule_parts.values())
     else:
-        deactivate_rules(m, [spec.key for spec in RULES if not spec.enabled(scenario)])
+        off = [p for p in m.rule_parts.values() if not data.rules.enabled[p.rule.key]]
+        deactivate_rules(off)
     return m
+
+
+def rule_parts(m: pyo.ConcreteModel) -> list[RuleParts]:
+    """The components of every registered rule, in registry order."""
+    return list(m.rule_parts.values())
+
+
+def apply(m: pyo.ConcreteModel, data: ModelData) -> None:
+    """Set every scenario number of `data` on a built model of the same shape.
+
+    Raises:
+        StructureChanged: `data` needs another structure (a rule switched, the
+            horizon, discrete FoU, ...): build a new model instead.
+
+    """
+    objective = objective_of(data, m.mode, m.requested_objective)
+    shape = shape_of(data, m.mode, objective)
+    if shape != m.shape:
+        raise StructureChanged(
+            f"the variant changes the model's structure: {_diff(m.shape, shape)}"
+        )
+    for name, field in BY_YEAR.items():
+        _set_values(getattr(m, name), getattr(data, field))
+    for name, field in BY_YEAR_COMMITTEE.items():
+        _set_values(getattr(m, name), getattr(data, field))
+    for name, value in SCALARS.items():
+        getattr(m, name).set_value(value(data))
+    _set_values(m.minimum_repayment_share, data.amortisation_min)
+    for (name, month), share in _profile_shares(data).items():
+        m.profile[name, month].set_value(share)
+    _set_values(m.savings_weight, data.levers.savings_weights)
+    apply_fou_bounds(m, data)
+    if m.shape.fou_levels:
+        _set_values(m.fou_level_value, dict(enumerate(data.levers.fou_levels)))
+    for parts in m.rule_parts.values():
+        apply_limits(parts, data)
+    apply_objective_data(m, data)
+    if m.mode == "decided":
+        fix_to_decided(m, data)
+
+
+def _diff(old: Shape, new: Shape) -> str:
+    changed = [
+        f for f in Shape.__dataclass_fields__ if getattr(old, f) != getattr(new, f)
+    ]
+    return ", ".join(changed)
+
+
+def _set_values(param: pyo.Param, values: dict) -> None:
+    for key, value in values.items():
+        param[key].set_value(value)
+
+
+def _profile_shares(data: ModelData) -> dict[tuple[str, int], float]:
+    return {
+        (name, month): shares[month - 1]
+        for name, shares in data.profiles.items()
+        for month in range(1, 13)
+    }
 
 
 def define_sets(m: pyo.ConcreteModel, data: ModelData) -> None:
@@ -50,74 +217,60 @@ def define_sets(m: pyo.ConcreteModel, data: ModelData) -> None:
     m.months = pyo.Set(initialize=range(1, 13), ordered=True)
 
 
-def define_parameters(m: pyo.ConcreteModel, data: ModelData) -> None:
+def define_parameters(m: pyo.ConcreteModel) -> None:
     """Every scenario number the identities use, as mutable parameters."""
-    by_year = {
-        "operating_revenue_data": data.operating_revenue,
-        "targeted_grants_data": data.targeted_grants,
-        "depreciation_data": data.depreciation,
-        "tax_revenue_data": data.tax_revenue,
-        "general_grants_data": data.general_grants,
-        "pharma_grant_data": data.pharma_grant,
-        "financial_income_data": data.financial_income,
-        "pension_financial_costs_data": data.pension_financial_costs,
-        "interest_rate": data.interest_rate,
-        "pension_liability_increase_data": data.pension_liability_increase,
-        "net_investments_data": data.net_investments,
-        "pension_portfolio_purchases_data": data.pension_portfolio_purchases,
-        "pension_payment_data": data.pension_payment,
-        "credit_limit": data.credit_limit,
-        "credit_rate": data.credit_rate,
-    }
-    for name, values in by_year.items():
-        setattr(m, name, pyo.Param(m.years, initialize=values, mutable=True))
-    by_year_committee = {
-        "cost_pressure": data.cost_pressure,
-        "committee_revenue": data.committee_revenue,
-        "committee_depreciation": data.committee_depreciation,
-    }
-    for name, values in by_year_committee.items():
-        setattr(
-            m, name, pyo.Param(m.years, m.committees, initialize=values, mutable=True)
+    for name in BY_YEAR:
+        m.add_component(name, pyo.Param(m.years, initialize=0.0, mutable=True))
+    for name in BY_YEAR_COMMITTEE:
+        m.add_component(
+            name, pyo.Param(m.years, m.committees, initialize=0.0, mutable=True)
         )
+    for name in SCALARS:
+        m.add_component(name, pyo.Param(initialize=0.0, mutable=True))
+    m.savings_weight = pyo.Param(m.committees, initialize=1.0, mutable=True)
 
 
-def define_levers(
-    m: pyo.ConcreteModel, data: ModelData, s: Scenario, mode: Mode, objective: str
-) -> None:
+def define_levers(m: pyo.ConcreteModel, data: ModelData, mode: Mode) -> None:
     """Savings per year and committee, FoU, new loans and repayments.
 
     FoU from fou.from_year on: max-fou may set it within fou.min_tkr..max_tkr;
     other objectives keep at least the scenario's level and may raise it up to
     fou.max_tkr only where a rule asks for more (it costs). With fou.discrete
     it is one of fou.levels per year (binary variables: a MILP). The decided
-    plan keeps the scenario's level.
+    plan keeps the scenario's level. The bounds are numbers: `apply` sets them.
     """
     m.savings = pyo.Var(m.years, m.committees, bounds=(0, None), initialize=0.0)
-    fou = s.budget.fou_tkr
-    m.fou_tkr = pyo.Var(m.years, bounds=lambda m, y: (fou[y], fou[y]))
-    m.fou_years = pyo.Set(initialize=[y for y in data.years if y >= s.fou.from_year])
-    if mode == "optimal":
-        for y in m.fou_years:
-            low = s.fou.min_tkr if objective == "max-fou" else fou[y]
-            m.fou_tkr[y].setlb(low)
-            m.fou_tkr[y].setub(max(low, s.fou.max_tkr))
-        if s.fou.discrete:
-            define_fou_levels(m, s.fou.levels)
-    m.new_debt = pyo.Var(m.years, bounds=(0, s.levers.max_new_borrowing))
+    m.fou_lower = pyo.Param(m.years, initialize=0.0, mutable=True)
+    m.fou_upper = pyo.Param(m.years, initialize=0.0, mutable=True)
+    m.fou_tkr = pyo.Var(m.years, bounds=lambda m, y: (m.fou_lower[y], m.fou_upper[y]))
+    m.fou_years = pyo.Set(initialize=data.levers.fou_years, ordered=True)
+    if m.shape.fou_levels:
+        define_fou_levels(m, m.shape.fou_levels)
+    m.new_debt = pyo.Var(m.years, bounds=lambda m, y: (0, m.max_new_borrowing))
     m.repayment = pyo.Var(m.years, bounds=(0, None))
     m.amortisation_years = pyo.Set(initialize=sorted(data.amortisation_min))
     m.minimum_repayment_share = pyo.Param(
-        m.amortisation_years, initialize=data.amortisation_min, mutable=True
+        m.amortisation_years, initialize=0.0, mutable=True
     )
 
 
-def define_fou_levels(m: pyo.ConcreteModel, levels: list[float]) -> None:
+def apply_fou_bounds(m: pyo.ConcreteModel, data: ModelData) -> None:
+    """FoU bounds: the decided level, or the objective's range from fou.from_year."""
+    levers, decided = data.levers, data.decided.fou_tkr
+    free = m.mode == "optimal"
+    for y in m.years:
+        low = high = decided[y]
+        if free and y in m.fou_years:
+            low = levers.fou_min_tkr if m.shape.objective == "max-fou" else decided[y]
+            high = max(low, levers.fou_max_tkr)
+        m.fou_lower[y].set_value(low)
+        m.fou_upper[y].set_value(high)
+
+
+def define_fou_levels(m: pyo.ConcreteModel, count: int) -> None:
     """FoU[y] is exactly one of the levels: sum of level x choice, one choice a year."""
-    m.fou_levels = pyo.Set(initialize=range(len(levels)), ordered=True)
-    m.fou_level_value = pyo.Param(
-        m.fou_levels, initialize=dict(enumerate(levels)), mutable=True
-    )
+    m.fou_levels = pyo.Set(initialize=range(count), ordered=True)
+    m.fou_level_value = pyo.Param(m.fou_levels, initialize=0.0, mutable=True)
     m.fou_choice = pyo.Var(m.fou_years, m.fou_levels, domain=pyo.Binary)
     m.fou_one_level = pyo.Constraint(
         m.fou_years,
@@ -138,33 +291,28 @@ def define_bas_alf(m: pyo.ConcreteModel, data: ModelData) -> None:
     Years before the horizon use the opening year's FoU, and the reference
     level before that, so with elasticity 0 (the default) the premium is 0.
     """
-    bas_alf = data.bas_alf
-    m.bas_alf_elasticity = pyo.Param(initialize=bas_alf["elasticity"], mutable=True)
+    lag = m.shape.bas_alf_lag
 
     def earlier_fou(m, y):
-        earlier = y - bas_alf["lag"]
+        earlier = y - lag
         if earlier in m.years:
             return m.fou_tkr[earlier]
         if earlier == data.opening_year:
-            return bas_alf["opening_fou_tkr"]
-        return bas_alf["reference_fou_tkr"]
+            return m.bas_alf_opening_fou_tkr
+        return m.bas_alf_reference_fou_tkr
 
     m.bas_alf_premium = pyo.Expression(
         m.years,
         rule=lambda m, y: (
             m.bas_alf_elasticity
-            * (earlier_fou(m, y) - bas_alf["reference_fou_tkr"])
-            / 1000
+            * tkr_to_mkr(earlier_fou(m, y) - m.bas_alf_reference_fou_tkr)
         ),
     )
 
 
 def define_accounts(m: pyo.ConcreteModel, data: ModelData) -> None:
-    """The identities of the three statements (BRIEF: the decided budget)."""
+    """The identities of the three statements (Tabell 2, 5 and 6)."""
     define_bas_alf(m, data)
-    m.opening_loans = pyo.Param(initialize=data.opening_loans, mutable=True)
-    m.opening_cash = pyo.Param(initialize=data.opening_cash, mutable=True)
-    m.opening_restoration = pyo.Param(initialize=data.opening_restoration, mutable=True)
     define_operating_accounts(m, data)
     define_debt(m, data)
     define_result_and_cash(m, data)
@@ -187,7 +335,7 @@ def define_operating_accounts(m: pyo.ConcreteModel, data: ModelData) -> None:
     )
 
     def committee_operating_costs(m, y, c):
-        fou = m.fou_tkr[y] / 1000 if c == fou_committee else 0.0
+        fou = tkr_to_mkr(m.fou_tkr[y]) if c == fou_committee else 0.0
         return m.cost_pressure[y, c] - m.cumulative_savings[y, c] + fou
 
     m.committee_operating_costs = pyo.Expression(
@@ -243,12 +391,6 @@ def define_debt(m: pyo.ConcreteModel, data: ModelData) -> None:
             m.loans[y] == loans_before(m, y) + m.new_debt[y] - m.repayment[y]
         ),
     )
-    m.borrowing_weight = pyo.Param(
-        initialize=data.loan_weights["borrowing"], mutable=True
-    )
-    m.repayment_weight = pyo.Param(
-        initialize=data.loan_weights["repayment"], mutable=True
-    )
     # Interest on the average of the twelve month-end balances: loans arrive and
     # leave by their monthly profiles (see loan_weights), so a loan raised and
     # repaid within a year is not free.
@@ -263,11 +405,12 @@ def define_debt(m: pyo.ConcreteModel, data: ModelData) -> None:
             )
         ),
     )
+    # Repaid by December: no credit at year end.
     m.credit = pyo.Var(
-        m.years, pyo.RangeSet(1, 12), bounds=lambda m, y, month: (0, m.credit_limit[y])
+        m.years,
+        m.months,
+        bounds=lambda m, y, month: (0, m.credit_limit[y] if month < 12 else 0.0),
     )
-    for y in m.years:
-        m.credit[y, 12].setub(0.0)  # repaid by December: no credit at year end
     m.credit_interest = pyo.Expression(
         m.years,
         rule=lambda m, y: (
@@ -331,17 +474,9 @@ def define_months(m: pyo.ConcreteModel, data: ModelData) -> None:
     The shares of each profile sum to 1, so the twelve months add up to the
     year's cash-flow budget and December is the year-end cash.
     """
-    profile = data.profiles
-    m.profile = pyo.Param(
-        list(profile),
-        m.months,
-        initialize={
-            (name, month): shares[month - 1]
-            for name, shares in profile.items()
-            for month in range(1, 13)
-        },
-        mutable=True,
-    )
+    profile = data.profiles  # the names only: the shares are set by apply
+    m.profile_names = pyo.Set(initialize=list(profile), ordered=True)
+    m.profile = pyo.Param(m.profile_names, m.months, initialize=0.0, mutable=True)
 
     annual = {
         "taxes_and_grants": (
@@ -419,32 +554,47 @@ def define_months(m: pyo.ConcreteModel, data: ModelData) -> None:
     )
 
 
-def define_objective(
-    m: pyo.ConcreteModel, data: ModelData, s: Scenario, name: str
-) -> None:
-    """min-savings, closest-to-decided or max-margin, each with tie-breaks."""
-    weights = {c: s.levers.savings_weights.get(c, 1.0) for c in data.committees}
+def define_objective(m: pyo.ConcreteModel, data: ModelData, name: str) -> None:
+    """min-savings, closest-to-decided, max-margin or max-fou, each with tie-breaks."""
     m.weighted_savings = pyo.Expression(
-        expr=sum(weights[c] * m.savings[y, c] for y in m.years for c in m.committees)
+        expr=sum(
+            m.savings_weight[c] * m.savings[y, c] for y in m.years for c in m.committees
+        )
     )
-    define_tie_break(m, data)
+    define_tie_break(m)
     if name == "min-savings":
         m.objective = pyo.Objective(expr=m.weighted_savings + TIE_BREAK * m.tie_break)
     elif name == "closest-to-decided":
-        define_distance_to_decided(m, data)
+        define_distance_to_decided(m)
         m.objective = pyo.Objective(
             expr=m.distance_to_decided + TIE_BREAK * m.tie_break
         )
     elif name == "max-margin":
-        define_margin_objective(m, data, s)
+        define_margin_objective(m, data)
     elif name == "max-fou":
-        define_fou_objective(m, data, s)
+        define_fou_objective(m)
     else:
         raise ValueError(f"unknown objective {name!r}")
     m.objective_name = name
 
 
-def define_tie_break(m: pyo.ConcreteModel, data: ModelData) -> None:
+def apply_objective_data(m: pyo.ConcreteModel, data: ModelData) -> None:
+    """The objective's numbers: the savings cap, the decided plan to stay close to."""
+    name = m.shape.objective
+    if name == "max-margin":
+        m.total_savings_cap.set_value(data.levers.margin_savings_cap)
+    elif name == "max-fou":
+        m.total_savings_cap.set_value(data.levers.fou_savings_cap)
+    elif name == "closest-to-decided":
+        decided = data.decided
+        _set_values(m.decided_savings, decided.savings)
+        _set_values(
+            m.decided_net_borrowing,
+            {y: decided.new_debt[y] - decided.repayment[y] for y in data.years},
+        )
+
+
+def define_tie_break(m: pyo.ConcreteModel) -> None:
     """Secondary terms that make the optimum unique and sensible.
 
     Savings as equal a share of each committee's costs as possible (the
@@ -459,24 +609,21 @@ def define_tie_break(m: pyo.ConcreteModel, data: ModelData) -> None:
             m.savings[y, c] <= m.max_savings_share[y] * m.cost_pressure[y, c]
         ),
     )
-    total_pressure = {
-        y: sum(data.cost_pressure[y, c] for c in data.committees) for y in data.years
-    }
     m.tie_break = pyo.Expression(
-        expr=sum(m.max_savings_share[y] * total_pressure[y] for y in m.years)
+        expr=sum(
+            m.max_savings_share[y] * sum(m.cost_pressure[y, c] for c in m.committees)
+            for y in m.years
+        )
         + sum(m.cumulative_savings[y, c] for y in m.years for c in m.committees)
         + sum(m.new_debt[y] + m.repayment[y] for y in m.years)
     )
 
 
-def define_distance_to_decided(m: pyo.ConcreteModel, data: ModelData) -> None:
+def define_distance_to_decided(m: pyo.ConcreteModel) -> None:
     """Sum of absolute deviations from the decided savings and borrowing (Mkr)."""
-    decided = data.decided
     m.savings_above = pyo.Var(m.years, m.committees, bounds=(0, None))
     m.savings_below = pyo.Var(m.years, m.committees, bounds=(0, None))
-    m.decided_savings = pyo.Param(
-        m.years, m.committees, initialize=decided.savings, mutable=True
-    )
+    m.decided_savings = pyo.Param(m.years, m.committees, initialize=0.0, mutable=True)
     m.savings_deviation = pyo.Constraint(
         m.years,
         m.committees,
@@ -487,11 +634,7 @@ def define_distance_to_decided(m: pyo.ConcreteModel, data: ModelData) -> None:
     )
     m.debt_above = pyo.Var(m.years, bounds=(0, None))
     m.debt_below = pyo.Var(m.years, bounds=(0, None))
-    m.decided_net_borrowing = pyo.Param(
-        m.years,
-        initialize={y: decided.new_debt[y] - decided.repayment[y] for y in data.years},
-        mutable=True,
-    )
+    m.decided_net_borrowing = pyo.Param(m.years, initialize=0.0, mutable=True)
     m.debt_deviation = pyo.Constraint(
         m.years,
         rule=lambda m, y: (
@@ -505,64 +648,55 @@ def define_distance_to_decided(m: pyo.ConcreteModel, data: ModelData) -> None:
     )
 
 
-def define_margin_objective(m: pyo.ConcreteModel, data: ModelData, s: Scenario) -> None:
+def define_margin_objective(m: pyo.ConcreteModel, data: ModelData) -> None:
     """Largest common margin (Mkr, >= 0) on every financial rule, savings capped.
 
     The new savings of the whole horizon are capped at `levers.max_total_savings`,
     by default what the decided plan implies: with the decided effort, timed
     and spread as well as possible, how far from every limit can the plan stay?
     """
-    define_savings_budget(m, data, s.levers.max_total_savings)
+    define_savings_budget(m)
     m.margin.setlb(0.0)
-    for spec in RULES:
-        if spec.in_max_margin and spec.enabled(s):
-            getattr(m, f"{spec.key}_margin_weight").set_value(1.0)
+    for parts in m.rule_parts.values():
+        if parts.rule.in_max_margin and data.rules.enabled[parts.rule.key]:
+            parts.margin_weight.set_value(1.0)
     m.objective = pyo.Objective(
         expr=-m.margin + TIE_BREAK * (m.weighted_savings + m.tie_break)
     )
 
 
-def define_savings_budget(
-    m: pyo.ConcreteModel, data: ModelData, cap: float | None
-) -> None:
-    """New savings of the whole horizon at most `cap` (default: the decided plan's)."""
-    if cap is None:
-        cap = max(0.0, sum(data.decided.savings.values()))
-    m.total_savings_cap = pyo.Param(initialize=cap, mutable=True)
+def define_savings_budget(m: pyo.ConcreteModel) -> None:
+    """New savings of the whole horizon at most a cap (set by apply)."""
+    m.total_savings_cap = pyo.Param(initialize=0.0, mutable=True)
     m.savings_budget = pyo.Constraint(
         expr=sum(m.savings[y, c] for y in m.years for c in m.committees)
         <= m.total_savings_cap
     )
 
 
-def define_fou_objective(m: pyo.ConcreteModel, data: ModelData, s: Scenario) -> None:
+def define_fou_objective(m: pyo.ConcreteModel) -> None:
     """The highest FoU level every year from fou.from_year can keep (max-min).
 
     Savings are capped at fou.savings_limit (default the decided plan's); the
     lowest FoU level over the years is maximised, then the sum of levels.
     """
-    define_savings_budget(m, data, s.fou.savings_limit)
+    define_savings_budget(m)
     m.fou_floor = pyo.Var(bounds=(0, None))
     m.fou_floor_below = pyo.Constraint(
         m.fou_years, rule=lambda m, y: m.fou_floor <= m.fou_tkr[y]
     )
     m.objective = pyo.Objective(
-        expr=-m.fou_floor / 1000
-        - TIE_BREAK * sum(m.fou_tkr[y] / 1000 for y in m.fou_years)
+        expr=-tkr_to_mkr(m.fou_floor)
+        - TIE_BREAK * sum(tkr_to_mkr(m.fou_tkr[y]) for y in m.fou_years)
         + TIE_BREAK**2 * (m.weighted_savings + m.tie_break)
     )
 
 
-def fix_to_decided(m: pyo.ConcreteModel, data: ModelData) -> None:
-    """Fix every lever at the decided value (through bounds, so HiGHS sees numbers)."""
-    decided = data.decided
-    for key, value in decided.savings.items():
-        m.savings[key].setlb(None)
-        m.savings[key].setub(None)
-        m.savings[key].fix(value)
-    for y in data.years:
-        m.new_debt[y].fix(decided.new_debt[y])
-        m.repayment[y].fix(decided.repayment[y])
+def fix_decided_structure(m: pyo.ConcreteModel) -> None:
+    """The decided plan chooses nothing: no credit, no margin, no tie-break share."""
+    for var in m.savings.values():
+        var.setlb(None)  # a decided "saving" may be negative (costs above pressure)
+        var.setub(None)
     m.credit.fix(0.0)
     m.minimum_repayment.deactivate()
     m.max_savings_share.fix(0.0)
@@ -570,8 +704,17 @@ def fix_to_decided(m: pyo.ConcreteModel, data: ModelData) -> None:
     m.margin.fix(0.0)
 
 
-def deactivate_rules(m: pyo.ConcreteModel, keys: list[str] | None = None) -> None:
-    """Switch rules off (all of them when `keys` is None): evaluate only reports."""
-    for spec in RULES:
-        if keys is None or spec.key in keys:
-            getattr(m, spec.key).deactivate()
+def fix_to_decided(m: pyo.ConcreteModel, data: ModelData) -> None:
+    """Fix every lever at the decided value."""
+    decided = data.decided
+    for key, value in decided.savings.items():
+        m.savings[key].fix(value)
+    for y in data.years:
+        m.new_debt[y].fix(decided.new_debt[y])
+        m.repayment[y].fix(decided.repayment[y])
+
+
+def deactivate_rules(parts) -> None:
+    """Switch rules off: evaluate only reports them, a switched-off rule is not held."""
+    for rule in parts:
+        rule.constraint.deactivate()

@@ -30,6 +30,44 @@ class DecidedLevers:
 
 
 @dataclass(frozen=True)
+class RuleData:
+    """The numbers behind every rule's limit, and each rule's switch and penalty.
+
+    Keyed by the registry's rule keys where a rule's setting is shared
+    (`restoration` switches two rules), so every consumer asks by rule key.
+    """
+
+    enabled: dict[str, bool]
+    penalty: dict[str, float]
+    frames: ByYearCommittee
+    result_minimum: ByYear
+    result_share_pct: ByYear
+    restoration_target_year: Year
+    vintage_due: ByYear
+    debt_ratio_limit_pct: ByYear
+    debt_ratio_other_debt: float
+    liquidity_floor: ByYear
+    savings_capacity_pct: dict[str, float]
+    fou_benchmark_tkr: float
+    fou_benchmark_years: list[Year]
+
+
+@dataclass(frozen=True)
+class LeverData:
+    """Bounds and weights of the levers, from `levers.*` and `fou.*`."""
+
+    savings_weights: dict[str, float]
+    max_new_borrowing: float
+    fou_min_tkr: float
+    fou_max_tkr: float
+    fou_years: list[Year]
+    fou_levels: list[float]
+    fou_discrete: bool
+    margin_savings_cap: float
+    fou_savings_cap: float
+
+
+@dataclass(frozen=True)
 class ModelData:
     """All numbers the LP needs, in Mkr (FoU in tkr), keyed by year first."""
 
@@ -68,7 +106,11 @@ class ModelData:
     amortisation_min: ByYear
     bas_alf: dict[str, float]
     loan_weights: dict[str, float]
+    debt_ratio_denominator: ByYear
     decided: DecidedLevers
+    rules: RuleData
+    levers: LeverData
+    objective: str
 
     @property
     def first_year(self) -> Year:
@@ -90,6 +132,8 @@ def build_data(scenario: Scenario) -> ModelData:
     depreciation = {
         y: -s.budget.depreciation[y] + additional["depreciation"][y] for y in years
     }
+    decided = decided_levers(s, cost_share)
+    tax_revenue = _tax_revenue(s)
     return ModelData(
         years=years,
         opening_year=s.opening.year,
@@ -116,7 +160,7 @@ def build_data(scenario: Scenario) -> ModelData:
         operating_revenue=dict(s.budget.operating_revenue),
         targeted_grants=dict(s.budget.targeted_grants),
         depreciation=depreciation,
-        tax_revenue=_tax_revenue(s),
+        tax_revenue=tax_revenue,
         general_grants=dict(s.budget.general_grants),
         pharma_grant=dict(s.budget.pharma_grant),
         financial_income=dict(s.budget.financial_income),
@@ -153,7 +197,117 @@ def build_data(scenario: Scenario) -> ModelData:
             "opening_fou_tkr": s.opening.fou_tkr,
         },
         loan_weights=loan_weights(s),
-        decided=decided_levers(s, cost_share),
+        debt_ratio_denominator=debt_ratio_denominators(s, tax_revenue),
+        decided=decided,
+        rules=rule_data(s),
+        levers=lever_data(s, decided),
+        objective=s.objective,
+    )
+
+
+def revenue_for_ratios(
+    tax_revenue: float, general_grants: float, pharma_grant: float, pharma: bool
+) -> float:
+    """Skatter och generella statsbidrag: the denominator of the ratio rules.
+
+    Tabell 1 divides by "skatter och generella statsbidrag"; whether the pharma
+    grant counts is a reading (docs/findings.md, finding 3), the scenario's
+    `rules.debt_ratio.include_pharma_grant`. The one definition of it.
+    """
+    return tax_revenue + general_grants + (pharma_grant if pharma else 0.0)
+
+
+def debt_ratio_denominators(s: Scenario, tax_revenue: ByYear) -> ByYear:
+    """revenue_for_ratios per year under the scenario's reading."""
+    pharma = s.rules.debt_ratio.include_pharma_grant
+    return {
+        y: revenue_for_ratios(
+            tax_revenue[y], s.budget.general_grants[y], s.budget.pharma_grant[y], pharma
+        )
+        for y in s.years
+    }
+
+
+def rule_data(s: Scenario) -> RuleData:
+    """The numbers of every rule's limit, switch and diagnosis penalty."""
+    from balans.model.registry import LP_RULES  # the registry imports this module
+
+    r = s.rules
+    return RuleData(
+        enabled={rule.key: rule.enabled(s) for rule in LP_RULES},
+        penalty={rule.key: rule.penalty(s) for rule in LP_RULES},
+        frames={
+            (year, committee): frame
+            for committee, by_year in r.committee_frames.frames.items()
+            for year, frame in by_year.items()
+        },
+        result_minimum=dict(r.result_non_negative.minimum),
+        result_share_pct=_result_share_pct(s),
+        restoration_target_year=r.restoration.target_year,
+        vintage_due=vintage_due(s),
+        debt_ratio_limit_pct=dict(r.debt_ratio.limit_pct),
+        debt_ratio_other_debt=(
+            s.opening.long_term_liabilities - s.opening.loans
+            if r.debt_ratio.numerator == "long_term_liabilities"
+            else 0.0
+        ),
+        liquidity_floor=dict(r.liquidity_floor.floor),
+        savings_capacity_pct={
+            c: r.savings_capacity.per_committee_pct.get(c, r.savings_capacity.max_pct)
+            for c in s.committees
+        },
+        fou_benchmark_tkr=s.fou.benchmarks.get(r.fou_per_inhabitant.region, 0.0)
+        * s.fou.population
+        / 100_000,
+        fou_benchmark_years=[y for y in s.years if y >= r.fou_per_inhabitant.from_year],
+    )
+
+
+def _result_share_pct(s: Scenario) -> ByYear:
+    """The share rule's target per year; no rows at all while it is switched off.
+
+    The rule is new and off by default, so a scenario that never mentions it
+    reports exactly what it reported before the rule existed.
+    """
+    rule = s.rules.result_share_of_revenue
+    if not rule.enabled:
+        return {}
+    first = rule.from_year or s.horizon.first_year
+    return {y: rule.share_pct for y in s.years if y >= first}
+
+
+def vintage_due(s: Scenario) -> ByYear:
+    """Mkr that must be restored by each deadline before the target year.
+
+    Positive results restore the oldest deficit first, so a deadline is kept
+    when the results up to it cover every vintage due by then.
+    """
+    rule = s.rules.restoration
+    deadlines = sorted(
+        {v.deadline for v in rule.vintages if v.deadline < rule.target_year}
+    )
+    return {
+        d: sum(v.amount for v in rule.vintages if v.deadline <= d) for d in deadlines
+    }
+
+
+def lever_data(s: Scenario, decided: DecidedLevers) -> LeverData:
+    """Bounds and weights of the levers; the savings caps of max-margin and max-fou.
+
+    Both caps default to the new savings the decided plan implies.
+    """
+    decided_total = max(0.0, sum(decided.savings.values()))
+    margin_cap, fou_cap = s.levers.max_total_savings, s.fou.savings_limit
+    return LeverData(
+        savings_weights={c: s.levers.savings_weights.get(c, 1.0) for c in s.committees},
+        max_new_borrowing=s.levers.max_new_borrowing,
+        fou_min_tkr=s.fou.min_tkr,
+        fou_max_tkr=s.fou.max_tkr,
+        fou_years=[y for y in s.years if y >= s.fou.from_year],
+        fou_levels=list(s.fou.levels),
+        fou_discrete=s.fou.discrete,
+        margin_savings_cap=decided_total if margin_cap is None else margin_cap,
+        fou_savings_cap=decided_total if fou_cap is None else fou_cap,
     )
 
 

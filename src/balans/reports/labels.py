@@ -8,20 +8,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from balans.model.registry import RULES
+from balans.model.registry import REGISTRY
 from balans.scenario.schema import Scenario
 
 LANGS = ("sv", "en")
 
 TARGETS: dict[str, tuple[str, str]] = {
-    **{spec.key: (spec.sv_label, spec.en_label) for spec in RULES},
-    "equity_ratio": ("Soliditet (förbättras)", "Equity ratio (improving)"),
-    "net_cost_growth": ("Nettokostnadsutveckling", "Net cost growth"),
-    "gross_cost_growth": ("Bruttokostnadsutveckling", "Gross cost growth"),
-    "quick_ratio": (
-        "Kassalikviditet exkl. pensionsplaceringar",
-        "Quick ratio excl. pension investments",
-    ),
+    key: (entry.sv_label, entry.en_label) for key, entry in REGISTRY.items()
 }
 
 WORDS: dict[str, tuple[str, str]] = {

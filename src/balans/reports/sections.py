@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from balans.model.registry import REGISTRY
 from balans.reports.labels import (
     MONTHS,
     OBJECTIVES,
@@ -114,7 +115,7 @@ def _committees(r: PlanResult, lang: str, naming: Naming) -> Section:
 
 def target_status(row: TargetRow) -> str:
     """Met / not_met / binding / reported (a key figure)."""
-    if row.unit == "%" and row.id != "debt_ratio_ceiling":
+    if REGISTRY[row.id].kind == "key_figure":
         return REPORTED if row.met else NOT_MET
     if not row.met:
         return NOT_MET if row.enforced else OFF

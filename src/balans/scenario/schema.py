@@ -395,6 +395,23 @@ class ResultRule(Rule):
     minimum: Series
 
 
+class ResultShareRule(Rule):
+    """Årets resultat at least a share of skatter och generella statsbidrag.
+
+    The financial target Swedish regions commonly set for god ekonomisk
+    hushållning (often 2 %). Revenue is read as in the debt ratio
+    (`rules.debt_ratio.include_pharma_grant`).
+    """
+
+    enabled: bool = False
+    share_pct: Annotated[float, Field(ge=-100, le=100)] = Field(
+        2.0, description="Minimum result, percent of skatter och generella statsbidrag."
+    )
+    from_year: Year | None = Field(
+        None, description="First year the rule applies (default: the budget year)."
+    )
+
+
 class Vintage(Strict):
     """One year's unrestored negative balanskravsresultat."""
 
@@ -475,6 +492,7 @@ class Rules(Strict):
 
     committee_frames: FramesRule
     result_non_negative: ResultRule
+    result_share_of_revenue: ResultShareRule = Field(default_factory=ResultShareRule)
     restoration: RestorationRule
     debt_ratio: DebtRatioRule
     loan_ceiling: LoanCeilingRule

@@ -2,58 +2,57 @@
 
 from __future__ import annotations
 
-import pyomo.environ as pyo
-
-from balans.model.data import ModelData
-from balans.model.rules.common import add_rule
-from balans.scenario.schema import Scenario
+from balans.model.rules.common import Rule
+from balans.model.rules.result import ratio_revenue
 
 
-def debt_ratio_denominator(data: ModelData, s: Scenario) -> dict[int, float]:
-    """Skatter och generella statsbidrag (+ the pharma grant if it counts)."""
-    pharma = s.rules.debt_ratio.include_pharma_grant
-    return {
-        y: data.tax_revenue[y]
-        + data.general_grants[y]
-        + (data.pharma_grant[y] if pharma else 0.0)
-        for y in data.years
-    }
-
-
-def define_debt_ratio_ceiling(
-    m: pyo.ConcreteModel, data: ModelData, s: Scenario
-) -> None:
-    """debt_ratio_ceiling[y]: debt[y] <= limit_pct[y] / 100 * denominator[y].
-
-    Tabell 1: total räntebärande låneskuld (exkl. pensionsskulden) / skatter och
-    generella statsbidrag. The numerator is the loans, or every long-term
-    liability when `numerator: long_term_liabilities`.
-    """
-    rule = s.rules.debt_ratio
-    denominator = debt_ratio_denominator(data, s)
-    m.debt_ratio_denominator = pyo.Param(m.years, initialize=denominator, mutable=True)
-    other = (
-        data.other_long_term_liabilities
-        if rule.numerator == "long_term_liabilities"
-        else 0.0
+def _debt_of_plan(r, s, year: int) -> float:
+    """The ratio's numerator from a reported plan: loans, or every long-term liability."""
+    line = (
+        "loans" if s.rules.debt_ratio.numerator == "loans" else "long_term_liabilities"
     )
-    m.debt_ratio_other_debt = pyo.Param(initialize=other, mutable=True)
-    limits = {y: pct / 100 * denominator[y] for y, pct in rule.limit_pct.items()}
-    add_rule(
-        m,
-        "debt_ratio_ceiling",
-        sorted(limits),
-        lambda m, y: m.loans[y] + m.debt_ratio_other_debt,
-        limits,
-        "max",
-    )
+    return r.balance[line][year]
 
 
-def define_loan_ceiling(m: pyo.ConcreteModel, data: ModelData, s: Scenario) -> None:
-    """loan_ceiling[y]: loans[y] <= ceiling[y] (Tabell 7, Mkr).
+DEBT_RATIO_CEILING = Rule(
+    key="debt_ratio_ceiling",
+    setting="debt_ratio",
+    sense="max",
+    unit="%",
+    sv_label="Skuldsättningstak",
+    en_label="Debt-ratio ceiling",
+    source="Tabell 1",
+    formula="loans[y] + other_debt <= limit_pct[y] / 100 x revenue[y]",
+    index_doc="years in `limit_pct`",
+    # Tabell 1: total räntebärande låneskuld (exkl. pensionsskulden) / skatter och
+    # generella statsbidrag; other_debt is the other long-term liabilities when
+    # `numerator: long_term_liabilities`, else 0.
+    limits=lambda data: {
+        y: pct / 100 * data.debt_ratio_denominator[y]
+        for y, pct in sorted(data.rules.debt_ratio_limit_pct.items())
+    },
+    value=lambda m, y: m.loans[y] + m.debt_ratio_other_debt,
+    recompute=_debt_of_plan,
+    in_max_margin=True,
+    percent_of=ratio_revenue,
+    override="rules.debt_ratio.limit_pct.{year}",
+)
 
-    ceiling = share_pct % of land and buildings rounded to `step`, computed in
-    Python from the plan's investments (or fixed values with `basis: fixed`).
-    """
-    limit = data.loan_ceiling
-    add_rule(m, "loan_ceiling", sorted(limit), lambda m, y: m.loans[y], limit, "max")
+LOAN_CEILING = Rule(
+    key="loan_ceiling",
+    setting="loan_ceiling",
+    sense="max",
+    unit="Mkr",
+    sv_label="Lånetak",
+    en_label="Loan ceiling",
+    source="Tabell 7",
+    formula="loans[y] <= loan_ceiling[y]",
+    index_doc="years with a ceiling",
+    # share_pct % of land and buildings rounded to `step` (model data), or the
+    # fixed values with `basis: fixed`.
+    limits=lambda data: dict(sorted(data.loan_ceiling.items())),
+    value=lambda m, y: m.loans[y],
+    recompute=lambda r, s, y: r.balance["loans"][y],
+    in_max_margin=True,
+    override="rules.loan_ceiling.limit.{year}",
+)

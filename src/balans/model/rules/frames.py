@@ -2,29 +2,28 @@
 
 from __future__ import annotations
 
-import pyomo.environ as pyo
+from balans.model.rules.common import Rule
 
-from balans.model.data import ModelData
-from balans.model.rules.common import add_rule
-from balans.scenario.schema import Scenario
-
-
-def define_committee_frames(m: pyo.ConcreteModel, data: ModelData, s: Scenario) -> None:
-    """committee_frames[y, c]: net_cost[y, c] <= frame[y, c].
-
-    net_cost = operating costs + depreciation held - revenue (Tabell 11/12),
-    the committee's operating net without the financing RS carries.
-    """
-    frames = {
-        (year, committee): frame
-        for committee, by_year in s.rules.committee_frames.frames.items()
-        for year, frame in by_year.items()
-    }
-    add_rule(
-        m,
-        "committee_frames",
-        sorted(frames, key=lambda k: (k[0], data.committees.index(k[1]))),
-        lambda m, y, c: m.committee_net_cost[y, c],
-        frames,
-        "max",
-    )
+COMMITTEE_FRAMES = Rule(
+    key="committee_frames",
+    setting="committee_frames",
+    sense="max",
+    unit="Mkr",
+    sv_label="Nämnd ram",
+    en_label="Committee frame",
+    source="Tabell 11",
+    formula="committee_net_cost[y,c] <= frames[c][y]",
+    index_doc="every (year, committee) in `rules.committee_frames.frames`",
+    # net_cost = operating costs + depreciation held - revenue (Tabell 11/12),
+    # the committee's operating net without the financing RS carries.
+    limits=lambda data: {
+        key: data.rules.frames[key]
+        for key in sorted(
+            data.rules.frames, key=lambda k: (k[0], data.committees.index(k[1]))
+        )
+    },
+    value=lambda m, y, c: m.committee_net_cost[y, c],
+    recompute=lambda r, s, i: r.committees[i[1]]["net_frame"][i[0]],
+    in_max_margin=False,
+    override="rules.committee_frames.frames.{committee}.{year}",
+)

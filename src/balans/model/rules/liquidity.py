@@ -2,28 +2,27 @@
 
 from __future__ import annotations
 
-import pyomo.environ as pyo
+from balans.model.rules.common import Rule
 
-from balans.model.data import ModelData
-from balans.model.rules.common import add_rule
-from balans.scenario.schema import Scenario
-
-
-def define_liquidity_floor(m: pyo.ConcreteModel, data: ModelData, s: Scenario) -> None:
-    """liquidity_floor[y, month]: monthly_cash[y, month] >= floor[y].
-
-    "Likvida medel om cirka 200 miljoner kronor varje månad" (Långsiktig plan).
-    Monthly cash includes short-term credit drawn, which must be repaid by
-    December, so December is the year-end balance.
-    """
-    floor = s.rules.liquidity_floor.floor
-    index = [(y, month) for y in sorted(floor) for month in m.months]
-    limits = {(y, month): floor[y] for y, month in index}
-    add_rule(
-        m,
-        "liquidity_floor",
-        index,
-        lambda m, y, month: m.monthly_cash[y, month],
-        limits,
-        "min",
-    )
+LIQUIDITY_FLOOR = Rule(
+    key="liquidity_floor",
+    setting="liquidity_floor",
+    sense="min",
+    unit="Mkr",
+    sv_label="Likviditetsgolv",
+    en_label="Liquidity floor",
+    source="Långsiktig plan (200 Mkr)",
+    formula="monthly_cash[y,m] >= floor[y]",
+    index_doc="every month of the years in `floor`",
+    # "Likvida medel om cirka 200 miljoner kronor varje månad". Monthly cash
+    # includes short-term credit drawn, repaid by December.
+    limits=lambda data: {
+        (y, month): floor
+        for y, floor in sorted(data.rules.liquidity_floor.items())
+        for month in range(1, 13)
+    },
+    value=lambda m, y, month: m.monthly_cash[y, month],
+    recompute=lambda r, s, i: r.liquidity["monthly"][f"{i[0]}-{i[1]:02d}"]["cash"],
+    in_max_margin=True,
+    override="rules.liquidity_floor.floor.{year}",
+)

@@ -2,59 +2,43 @@
 
 from __future__ import annotations
 
-import pyomo.environ as pyo
+from balans.model.rules.common import Rule
 
-from balans.model.data import ModelData
-from balans.model.rules.common import add_rule
-from balans.scenario.schema import Scenario
+RESTORATION_GOAL = Rule(
+    key="restoration_goal",
+    setting="restoration",
+    sense="min",
+    unit="Mkr",
+    sv_label="Återställande",
+    en_label="Restoration goal",
+    source="Tabell 3",
+    formula="restoration_balance[T] >= 0",
+    index_doc="`T = rules.restoration.target_year`",
+    # UB ackumulerade ej återställda negativa resultat >= 0 at the end of T.
+    limits=lambda data: {data.rules.restoration_target_year: 0.0},
+    value=lambda m, y: m.restoration_balance[y],
+    recompute=lambda r, s, y: r.restoration["closing"][y],
+    in_max_margin=True,
+    override="rules.restoration.vintages",
+)
 
-
-def define_restoration_goal(m: pyo.ConcreteModel, data: ModelData, s: Scenario) -> None:
-    """restoration_goal[T]: opening deficit + sum of results to T >= 0.
-
-    Tabell 3: UB ackumulerade ej återställda negativa resultat >= 0 at the end
-    of the target year (2030).
-    """
-    target = s.rules.restoration.target_year
-    add_rule(
-        m,
-        "restoration_goal",
-        [target],
-        lambda m, y: m.restoration_balance[y],
-        {target: 0.0},
-        "min",
-    )
-
-
-def vintage_due(s: Scenario) -> dict[int, float]:
-    """Mkr that must be restored by each deadline before the target year.
-
-    Positive results restore the oldest deficit first, so a deadline is kept
-    when the results up to it cover every vintage due by then.
-    """
-    rule = s.rules.restoration
-    deadlines = sorted(
-        {v.deadline for v in rule.vintages if v.deadline < rule.target_year}
-    )
-    return {
-        d: sum(v.amount for v in rule.vintages if v.deadline <= d) for d in deadlines
-    }
-
-
-def define_vintage_deadlines(
-    m: pyo.ConcreteModel, data: ModelData, s: Scenario
-) -> None:
-    """vintage_deadline[d]: sum of results first_year..d >= deficits due by d.
-
-    Text of "Reglering av balanskravsresultat": "2023 års underskott innan år
-    2028", the rest by the end of 2030.
-    """
-    due = vintage_due(s)
-    add_rule(
-        m,
-        "vintage_deadline",
-        sorted(due),
-        lambda m, d: sum(m.result[y] for y in m.years if y <= d),
-        due,
-        "min",
-    )
+VINTAGE_DEADLINE = Rule(
+    key="vintage_deadline",
+    setting="restoration",
+    sense="min",
+    unit="Mkr",
+    sv_label="Underskott återställt i tid",
+    en_label="Deficit restored in time",
+    source="Reglering av balanskravsresultat",
+    formula="sum over y0 <= y <= d of result[y] >= due[d]",
+    index_doc="each deadline `d < T`",
+    # "2023 års underskott innan år 2028", the rest by the end of 2030.
+    limits=lambda data: dict(sorted(data.rules.vintage_due.items())),
+    value=lambda m, d: sum(m.result[y] for y in m.years if y <= d),
+    recompute=lambda r, s, d: sum(r.income["result"][y] for y in r.years if y <= d),
+    in_max_margin=True,
+    switched_on=lambda s: (
+        s.rules.restoration.enabled and s.rules.restoration.enforce_vintage_deadlines
+    ),
+    override="rules.restoration.vintages",
+)

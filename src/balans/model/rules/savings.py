@@ -2,28 +2,25 @@
 
 from __future__ import annotations
 
-import pyomo.environ as pyo
+from balans.model.rules.common import Rule
 
-from balans.model.data import ModelData
-from balans.model.rules.common import add_rule
-from balans.scenario.schema import Scenario
-
-
-def savings_caps(data: ModelData, s: Scenario) -> dict[tuple[int, str], float]:
-    """Mkr per year and committee: max_pct of the committee's cost pressure."""
-    rule = s.rules.savings_capacity
-    return {
-        (y, c): rule.per_committee_pct.get(c, rule.max_pct)
-        / 100
-        * data.cost_pressure[y, c]
+SAVINGS_CAPACITY = Rule(
+    key="savings_capacity",
+    setting="savings_capacity",
+    sense="max",
+    unit="Mkr",
+    sv_label="Besparingsförmåga",
+    en_label="Savings capacity",
+    source="ASSUMPTION (scenario)",
+    formula="savings[y,c] <= pct[c] / 100 x cost_pressure[y,c]",
+    index_doc="every (year, committee)",
+    limits=lambda data: {
+        (y, c): data.rules.savings_capacity_pct[c] / 100 * data.cost_pressure[y, c]
         for y in data.years
         for c in data.committees
-    }
-
-
-def define_savings_capacity(m: pyo.ConcreteModel, data: ModelData, s: Scenario) -> None:
-    """savings_capacity[y, c]: savings[y, c] <= max_pct / 100 * cost_pressure[y, c]."""
-    caps = savings_caps(data, s)
-    add_rule(
-        m, "savings_capacity", list(caps), lambda m, y, c: m.savings[y, c], caps, "max"
-    )
+    },
+    value=lambda m, y, c: m.savings[y, c],
+    recompute=lambda r, s, i: r.committees[i[1]]["savings"][i[0]],
+    in_max_margin=False,
+    override="rules.savings_capacity.max_pct",
+)
