@@ -38,6 +38,7 @@ def highs_lp(m, solver=None) -> dict:
         {"matrix": {(row, column): coefficient}, "rows": {row: (lower, upper)},
         "columns": {column: (lower, upper)}, "cost": {column: cost},
         "offset": objective constant, "sense": "min" or "max"}
+
     """
     import pyomo.environ as pyo
     from pyomo.contrib.solver.solvers.highs import Highs
