@@ -77,3 +77,13 @@ def test_walkthrough_is_what_the_script_produces():
         "docs/walkthrough.md differs from the current output; regenerate it with\n"
         "    .venv/bin/python docs/make_walkthrough.py"
     )
+
+
+def test_rule_tables_are_generated_from_the_registry():
+    from balans.rule_doc import REGENERATE, page_with_tables
+
+    committed = (DOCS / "model.md").read_text(encoding="utf-8")
+    assert committed == page_with_tables(committed), (
+        f"the rule tables in docs/model.md are out of date; regenerate them with\n"
+        f"    {REGENERATE}"
+    )

@@ -95,3 +95,79 @@ def lp_differences(left: dict, right: dict) -> tuple[list[str], float]:
         structural.append(f"sense {left['sense']} != {right['sense']}")
     largest = max(largest, abs(left["offset"] - right["offset"]))
     return structural, largest
+
+
+def tiny_scenario(last_year: int = 2027, **rules: bool):
+    """The decided scenario cut to its first years: a small fixture for LP snapshots.
+
+    Every year-keyed value after `last_year` is dropped, the restoration target
+    moves to `last_year` (the 2023 vintage falls due a year earlier, so the
+    deadline rule has a row), and `rules` switches rules on or off by setting
+    name, e.g. `fou_per_inhabitant=True`.
+    """
+    from balans.scenario.consistency import find_problems
+    from balans.scenario.schema import Scenario
+
+    data = make_scenario().scenario.model_dump()
+    data = _drop_years_after(data, last_year)
+    data["horizon"]["last_year"] = last_year
+    restoration = data["rules"]["restoration"]
+    restoration["target_year"] = last_year
+    for vintage in restoration["vintages"]:
+        vintage["deadline"] = min(vintage["deadline"], last_year)
+    restoration["vintages"][0]["deadline"] = last_year - 1
+    for setting, on in rules.items():
+        data["rules"][setting]["enabled"] = on
+    scenario = Scenario.model_validate(data)
+    problems = find_problems(scenario)
+    assert not problems, problems
+    return scenario
+
+
+def _drop_years_after(value, last_year: int):
+    """Drop the keys of year-keyed mappings after `last_year`, at any depth."""
+    if isinstance(value, dict):
+        years = value and all(isinstance(k, int) and 1900 <= k <= 2200 for k in value)
+        return {
+            k: _drop_years_after(v, last_year)
+            for k, v in value.items()
+            if not (years and k > last_year)
+        }
+    if isinstance(value, list):
+        return [_drop_years_after(v, last_year) for v in value]
+    return value
+
+
+def rule_rows_text(m, key: str) -> str:
+    """The rows of rule `key` in a built model, written out as readable lines.
+
+    One line per row: `name: +coef var +coef var ... <sense> bound`, terms by
+    variable name, numbers to 9 significant digits, parameters evaluated.
+    """
+    from pyomo.repn import generate_standard_repn
+
+    parts = m.rule_parts[key]
+    lines = []
+    for index in parts.index:
+        con = parts.constraint[index]
+        repn = generate_standard_repn(con.body, compute_values=True)
+        terms = sorted(
+            (var.name, coef)
+            for var, coef in zip(repn.linear_vars, repn.linear_coefs, strict=True)
+            if coef != 0
+        )
+        body = " ".join(f"{coef:+.9g} {name}" for name, coef in terms)
+        constant = repn.constant or 0.0
+        bounds = []
+        if con.lower is not None:
+            bounds.append(f">= {_number(con.lower, constant)}")
+        if con.upper is not None:
+            bounds.append(f"<= {_number(con.upper, constant)}")
+        lines.append(f"{con.name}: {body} {' '.join(bounds)}")
+    return "\n".join(lines) + "\n"
+
+
+def _number(bound, constant: float) -> str:
+    import pyomo.environ as pyo
+
+    return f"{pyo.value(bound) - constant:.9g}"

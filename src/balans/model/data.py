@@ -31,25 +31,17 @@ class DecidedLevers:
 
 @dataclass(frozen=True)
 class RuleData:
-    """The numbers behind every rule's limit, and each rule's switch and penalty.
+    """Each rule's switch and diagnosis penalty, and numbers several parts share.
 
-    Keyed by the registry's rule keys where a rule's setting is shared
-    (`restoration` switches two rules), so every consumer asks by rule key.
+    A rule's own limits are computed by its registry entry from the scenario
+    (`ModelData.scenario`) and the numbers here; the switches are keyed by the
+    registry's rule keys, since one setting may switch two rules.
     """
 
     enabled: dict[str, bool]
     penalty: dict[str, float]
-    frames: ByYearCommittee
-    result_minimum: ByYear
-    result_share_pct: ByYear
-    restoration_target_year: Year
     vintage_due: ByYear
-    debt_ratio_limit_pct: ByYear
     debt_ratio_other_debt: float
-    liquidity_floor: ByYear
-    savings_capacity_pct: dict[str, float]
-    fou_benchmark_tkr: float
-    fou_benchmark_years: list[Year]
 
 
 @dataclass(frozen=True)
@@ -69,7 +61,11 @@ class LeverData:
 
 @dataclass(frozen=True)
 class ModelData:
-    """All numbers the LP needs, in Mkr (FoU in tkr), keyed by year first."""
+    """All numbers the LP needs, in Mkr (FoU in tkr), keyed by year first.
+
+    `scenario` is the validated scenario the numbers come from; the rules
+    read their own settings from it (see `balans.model.registry`).
+    """
 
     years: list[Year]
     opening_year: Year
@@ -111,6 +107,7 @@ class ModelData:
     rules: RuleData
     levers: LeverData
     objective: str
+    scenario: Scenario
 
     @property
     def first_year(self) -> Year:
@@ -202,6 +199,7 @@ def build_data(scenario: Scenario) -> ModelData:
         rules=rule_data(s),
         levers=lever_data(s, decided),
         objective=s.objective,
+        scenario=s,
     )
 
 
@@ -232,48 +230,16 @@ def rule_data(s: Scenario) -> RuleData:
     """The numbers of every rule's limit, switch and diagnosis penalty."""
     from balans.model.registry import LP_RULES  # the registry imports this module
 
-    r = s.rules
     return RuleData(
         enabled={rule.key: rule.enabled(s) for rule in LP_RULES},
         penalty={rule.key: rule.penalty(s) for rule in LP_RULES},
-        frames={
-            (year, committee): frame
-            for committee, by_year in r.committee_frames.frames.items()
-            for year, frame in by_year.items()
-        },
-        result_minimum=dict(r.result_non_negative.minimum),
-        result_share_pct=_result_share_pct(s),
-        restoration_target_year=r.restoration.target_year,
         vintage_due=vintage_due(s),
-        debt_ratio_limit_pct=dict(r.debt_ratio.limit_pct),
         debt_ratio_other_debt=(
             s.opening.long_term_liabilities - s.opening.loans
-            if r.debt_ratio.numerator == "long_term_liabilities"
+            if s.rules.debt_ratio.numerator == "long_term_liabilities"
             else 0.0
         ),
-        liquidity_floor=dict(r.liquidity_floor.floor),
-        savings_capacity_pct={
-            c: r.savings_capacity.per_committee_pct.get(c, r.savings_capacity.max_pct)
-            for c in s.committees
-        },
-        fou_benchmark_tkr=s.fou.benchmarks.get(r.fou_per_inhabitant.region, 0.0)
-        * s.fou.population
-        / 100_000,
-        fou_benchmark_years=[y for y in s.years if y >= r.fou_per_inhabitant.from_year],
     )
-
-
-def _result_share_pct(s: Scenario) -> ByYear:
-    """The share rule's target per year; no rows at all while it is switched off.
-
-    The rule is new and off by default, so a scenario that never mentions it
-    reports exactly what it reported before the rule existed.
-    """
-    rule = s.rules.result_share_of_revenue
-    if not rule.enabled:
-        return {}
-    first = rule.from_year or s.horizon.first_year
-    return {y: rule.share_pct for y in s.years if y >= first}
 
 
 def vintage_due(s: Scenario) -> ByYear:

@@ -29,7 +29,7 @@ DEBT_RATIO_CEILING = Rule(
     # `numerator: long_term_liabilities`, else 0.
     limits=lambda data: {
         y: pct / 100 * data.debt_ratio_denominator[y]
-        for y, pct in sorted(data.rules.debt_ratio_limit_pct.items())
+        for y, pct in sorted(data.scenario.rules.debt_ratio.limit_pct.items())
     },
     value=lambda m, y: m.loans[y] + m.debt_ratio_other_debt,
     recompute=_debt_of_plan,

@@ -18,7 +18,7 @@ LIQUIDITY_FLOOR = Rule(
     # includes short-term credit drawn, repaid by December.
     limits=lambda data: {
         (y, month): floor
-        for y, floor in sorted(data.rules.liquidity_floor.items())
+        for y, floor in sorted(data.scenario.rules.liquidity_floor.floor.items())
         for month in range(1, 13)
     },
     value=lambda m, y, month: m.monthly_cash[y, month],

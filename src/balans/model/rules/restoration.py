@@ -15,7 +15,7 @@ RESTORATION_GOAL = Rule(
     formula="restoration_balance[T] >= 0",
     index_doc="`T = rules.restoration.target_year`",
     # UB ackumulerade ej återställda negativa resultat >= 0 at the end of T.
-    limits=lambda data: {data.rules.restoration_target_year: 0.0},
+    limits=lambda data: {data.scenario.rules.restoration.target_year: 0.0},
     value=lambda m, y: m.restoration_balance[y],
     recompute=lambda r, s, y: r.restoration["closing"][y],
     in_max_margin=True,

@@ -17,6 +17,24 @@ def ratio_revenue(r, s, year: int) -> float:
     )
 
 
+def _share_limits(data) -> dict[int, float]:
+    """share_pct % of the revenue per year; no rows at all while switched off.
+
+    The rule is new and off by default, so a scenario that never mentions it
+    reports exactly what it reported before the rule existed.
+    """
+    s = data.scenario
+    rule = s.rules.result_share_of_revenue
+    if not rule.enabled:
+        return {}
+    first = rule.from_year or s.horizon.first_year
+    return {
+        y: rule.share_pct / 100 * data.debt_ratio_denominator[y]
+        for y in data.years
+        if y >= first
+    }
+
+
 RESULT_NON_NEGATIVE = Rule(
     key="result_non_negative",
     setting="result_non_negative",
@@ -27,7 +45,9 @@ RESULT_NON_NEGATIVE = Rule(
     source="Balanskravet; Tabell 2",
     formula="result[y] >= minimum[y]",
     index_doc="years in `rules.result_non_negative.minimum`",
-    limits=lambda data: dict(sorted(data.rules.result_minimum.items())),
+    limits=lambda data: dict(
+        sorted(data.scenario.rules.result_non_negative.minimum.items())
+    ),
     value=lambda m, y: m.result[y],
     recompute=lambda r, s, y: r.income["result"][y],
     in_max_margin=True,
@@ -44,10 +64,7 @@ RESULT_SHARE_OF_REVENUE = Rule(
     source="God ekonomisk hushållning (Kommunallagen 11 kap.); common regional target 2 %",
     formula="result[y] >= share_pct / 100 x revenue[y]",
     index_doc="years from `rules.result_share_of_revenue.from_year` (default the budget year)",
-    limits=lambda data: {
-        y: pct / 100 * data.debt_ratio_denominator[y]
-        for y, pct in sorted(data.rules.result_share_pct.items())
-    },
+    limits=lambda data: _share_limits(data),
     value=lambda m, y: m.result[y],
     recompute=lambda r, s, y: r.income["result"][y],
     in_max_margin=True,

@@ -1,0 +1,99 @@
+"""Every registered rule, pinned down: an LP snapshot each, and the registry complete.
+
+The snapshots are the rules' rows in a tiny fixture (the decided scenario cut
+to 2026-2027, every rule switched on), written out readably. A change to a
+rule's formula, sense, index or limit changes its snapshot; regenerate with
+
+    BALANS_UPDATE_SNAPSHOTS=1 .venv/bin/python -m pytest tests/test_rules.py
+
+and say in the commit why the rows changed.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from balans.model.build import build_model
+from balans.model.data import build_data
+from balans.model.registry import KEY_FIGURES, LP_RULES, REGISTRY
+from balans.plan import optimise
+from balans.reports.labels import TARGETS
+from balans.scenario.schema import Rules
+from balans.testing import make_scenario, rule_rows_text, tiny_scenario
+
+SNAPSHOTS = Path(__file__).parent / "snapshots" / "rules"
+UPDATE = os.environ.get("BALANS_UPDATE_SNAPSHOTS") == "1"
+
+
+@pytest.fixture(scope="module")
+def tiny_model():
+    scenario = tiny_scenario(fou_per_inhabitant=True, result_share_of_revenue=True)
+    return build_model(build_data(scenario), "optimal")
+
+
+@pytest.mark.parametrize("rule", LP_RULES, ids=lambda r: r.key)
+def test_rule_rows_match_their_snapshot(tiny_model, rule):
+    text = rule_rows_text(tiny_model, rule.key)
+    path = SNAPSHOTS / f"{rule.key}.txt"
+    if UPDATE:
+        path.write_text(text, encoding="utf-8")
+    assert path.exists(), (
+        f"no snapshot for rule {rule.key}: run with BALANS_UPDATE_SNAPSHOTS=1"
+    )
+    assert text == path.read_text(encoding="utf-8")
+
+
+def test_every_registered_rule_has_a_snapshot_and_every_snapshot_a_rule():
+    snapshots = {path.stem for path in SNAPSHOTS.glob("*.txt")}
+    assert snapshots == {rule.key for rule in LP_RULES}
+
+
+def test_every_rule_has_rows_in_the_tiny_fixture(tiny_model):
+    assert all(rule_rows_text(tiny_model, r.key).strip() for r in LP_RULES)
+
+
+def test_every_rule_setting_is_a_scenario_section():
+    sections = set(Rules.model_fields)
+    assert {rule.setting for rule in LP_RULES} <= sections
+
+
+def test_keys_are_unique_and_every_entry_is_labelled():
+    keys = [entry.key for entry in (*LP_RULES, *KEY_FIGURES)]
+    assert len(keys) == len(set(keys)) == len(REGISTRY)
+    for key, entry in REGISTRY.items():
+        assert entry.sv_label and entry.en_label and entry.source
+        assert TARGETS[key] == (entry.sv_label, entry.en_label)
+
+
+# The rule added to show that one registry entry is a whole rule: the result at
+# least a share of skatter och generella statsbidrag (god ekonomisk hushållning).
+
+
+def test_result_share_rule_is_off_by_default_and_has_no_rows(optimal_plan):
+    assert not any(t.id == "result_share_of_revenue" for t in optimal_plan.targets)
+
+
+def test_result_share_rule_is_reported_in_percent_and_verified():
+    plan = optimise(make_scenario("rules.result_share_of_revenue.enabled=true"))
+    rows = [t for t in plan.targets if t.id == "result_share_of_revenue"]
+    assert [r.year for r in rows] == [2026, 2027, 2028, 2029, 2030]
+    assert all(r.unit == "%" and r.limit == pytest.approx(2.0) for r in rows)
+    assert all(r.enforced and r.met for r in rows)
+    # 2 % of ~6 000 Mkr is ~120 Mkr: the 2026 result of 0 (decided) cannot stay.
+    assert plan.income["result"][2026] >= 0.02 * 5999.0 - 1.0
+    # A rule in % binds and carries a price like any other (not a key figure).
+    assert any(r.binding and r.shadow_price for r in rows)
+
+
+def test_a_higher_share_needs_more_savings():
+    low = optimise(make_scenario("rules.result_share_of_revenue.enabled=true"))
+    high = optimise(
+        make_scenario(
+            "rules.result_share_of_revenue.enabled=true",
+            "rules.result_share_of_revenue.share_pct=2.5",
+        )
+    )
+    assert high.objective > low.objective + 1.0
