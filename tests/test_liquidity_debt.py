@@ -181,7 +181,7 @@ def test_both_readings_are_reported_for_the_decided_plan(decided_plan):
         (r["numerator"], r["include_pharma_grant"]): r
         for r in decided_plan.debt["readings"]
     }
-    # BRIEF finding 3: 891 / 5999.0 = 14.9 %, 891 / 5448.5 = 16.4 % > 16 %.
+    # docs/findings.md, finding 3: 891 / 5999.0 = 14.9 %, 891 / 5448.5 = 16.4 % > 16 %.
     assert readings[("long_term_liabilities", True)]["ratio"][2026] == pytest.approx(
         14.86, abs=0.02
     )
@@ -189,7 +189,7 @@ def test_both_readings_are_reported_for_the_decided_plan(decided_plan):
         16.36, abs=0.02
     )
     assert readings[("long_term_liabilities", False)]["ratio_met"][2026] is False
-    # BRIEF finding 2: 891 of long-term liabilities against a 750 ceiling.
+    # docs/findings.md, finding 2: 891 of long-term liabilities against a 750 ceiling.
     assert readings[("long_term_liabilities", True)]["loan_ceiling_met"][2026] is False
     assert readings[("loans", True)]["loan_ceiling_met"][2026] is True
     assert [r["used"] for r in decided_plan.debt["readings"]].count(True) == 1

@@ -153,7 +153,7 @@ def test_tabell_7_loan_ceiling_holds_with_the_decided_loans(decided_plan):
 
 def test_decided_plan_breaks_what_the_brief_says_it_breaks(decided_plan):
     broken = {(row.id, row.year) for row in decided_plan.broken_targets()}
-    # BRIEF finding 4: 63 Mkr year-end cash against ~200 Mkr every month (and, with
+    # docs/findings.md, finding 4: 63 Mkr year-end cash against ~200 Mkr every month (and, with
     # the default monthly profile, March 2028 too); finding 5: the 2023 deficit.
     assert broken == {
         ("liquidity_floor", 2026),

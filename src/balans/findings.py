@@ -1,4 +1,4 @@
-"""What the source documents say that does not add up (BRIEF, "Things in the documents").
+"""What the source documents say that does not add up (docs/findings.md).
 
 Each finding is computed from the scenario and the decided plan, so it shows
 only where it applies and moves with a what-if.

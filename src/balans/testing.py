@@ -97,13 +97,15 @@ def lp_differences(left: dict, right: dict) -> tuple[list[str], float]:
     return structural, largest
 
 
-def tiny_scenario(last_year: int = 2027, **rules: bool):
+def tiny_scenario(last_year: int = 2027, edit=None, **rules: bool):
     """The decided scenario cut to its first years: a small fixture for LP snapshots.
 
     Every year-keyed value after `last_year` is dropped, the restoration target
-    moves to `last_year` (the 2023 vintage falls due a year earlier, so the
-    deadline rule has a row), and `rules` switches rules on or off by setting
-    name, e.g. `fou_per_inhabitant=True`.
+    moves to `last_year` with deficits two years can restore (100 Mkr of 2023
+    due a year earlier, so the deadline rule has a row, and 50 + 50 Mkr), so
+    the fixture has a plan; `rules` switches rules on or off by setting
+    name, e.g. `fou_per_inhabitant=True`. `edit(data)` may change the scenario
+    dict in place before it is validated.
     """
     from balans.scenario.consistency import find_problems
     from balans.scenario.schema import Scenario
@@ -113,15 +115,23 @@ def tiny_scenario(last_year: int = 2027, **rules: bool):
     data["horizon"]["last_year"] = last_year
     restoration = data["rules"]["restoration"]
     restoration["target_year"] = last_year
-    for vintage in restoration["vintages"]:
+    for vintage, amount in zip(restoration["vintages"], (100.0, 50.0, 50.0)):
         vintage["deadline"] = min(vintage["deadline"], last_year)
+        vintage["amount"] = amount
     restoration["vintages"][0]["deadline"] = last_year - 1
     for setting, on in rules.items():
         data["rules"][setting]["enabled"] = on
+    if edit is not None:
+        edit(data)
     scenario = Scenario.model_validate(data)
     problems = find_problems(scenario)
     assert not problems, problems
     return scenario
+
+
+def tiny_loaded(**kwargs) -> LoadedScenario:
+    """`tiny_scenario(**kwargs)` as the plan functions take it."""
+    return LoadedScenario(tiny_scenario(**kwargs), [DECIDED], ["tiny fixture"])
 
 
 def _drop_years_after(value, last_year: int):
