@@ -9,19 +9,18 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import pyomo.environ as pyo
 
 from balans.model.registry import RULES, RuleSpec
 from balans.model.rules.common import split_index
+from balans.results import Diagnosis, Relaxation, RelaxationAlone, RulePlace
 from balans.scenario.schema import Scenario
 from balans.solve import solve_model
 
 RELAXED = 1e-6  # Mkr of slack that counts as a relaxation
 
 
-def diagnose(m: pyo.ConcreteModel, s: Scenario) -> dict[str, Any]:
+def diagnose(m: pyo.ConcreteModel, s: Scenario) -> Diagnosis:
     """Explain an infeasible optimal-mode model; leaves the model elastic."""
     enabled = [spec for spec in RULES if spec.enabled(s)]
     m.objective.deactivate()
@@ -31,23 +30,15 @@ def diagnose(m: pyo.ConcreteModel, s: Scenario) -> dict[str, Any]:
     _free_slacks(m, enabled)
     outcome = solve_model(m, duals=True)
     if not outcome.optimal:
-        return {
-            "relaxations": [],
-            "pressing": [],
-            "alone": [],
-            "status": outcome.status,
-        }
+        return Diagnosis(relaxations=[], pressing=[], alone=[], status=outcome.status)
     relaxations = _relaxations(m, enabled)
-    relaxed_keys = {row["rule"] for row in relaxations}
+    relaxed_keys = {row.rule for row in relaxations}
     pressing = _pressing(m, enabled, outcome.duals, relaxed_keys)
     alone = [_alone(m, spec) for spec in enabled]
     _free_slacks(m, enabled)
-    return {
-        "relaxations": relaxations,
-        "pressing": pressing,
-        "alone": alone,
-        "status": "ok",
-    }
+    return Diagnosis(
+        relaxations=relaxations, pressing=pressing, alone=alone, status="ok"
+    )
 
 
 def _slack(m: pyo.ConcreteModel, spec: RuleSpec):
@@ -61,20 +52,24 @@ def _free_slacks(m: pyo.ConcreteModel, specs: list[RuleSpec]) -> None:
             var.setub(ub)
 
 
-def _relaxations(m: pyo.ConcreteModel, specs: list[RuleSpec]) -> list[dict[str, Any]]:
+def _relaxations(m: pyo.ConcreteModel, specs: list[RuleSpec]) -> list[Relaxation]:
     rows = []
     for spec in specs:
         for index, var in _slack(m, spec).items():
             amount = pyo.value(var)
             if amount > RELAXED:
+                place = _place(spec, index)
                 rows.append(
-                    {
-                        **_place(spec, index),
-                        "amount_mkr": _in_mkr(spec, amount),
-                        "amount": amount,
-                        "unit": _slack_unit(spec),
-                        "limit": pyo.value(getattr(m, f"{spec.key}_limit")[index]),
-                    }
+                    Relaxation(
+                        rule=place.rule,
+                        year=place.year,
+                        committee=place.committee,
+                        month=place.month,
+                        amount_mkr=_in_mkr(spec, amount),
+                        amount=amount,
+                        unit=_slack_unit(spec),
+                        limit=pyo.value(getattr(m, f"{spec.key}_limit")[index]),
+                    )
                 )
     return rows
 
@@ -84,7 +79,7 @@ def _pressing(
     specs: list[RuleSpec],
     duals: dict[str, float],
     relaxed: set[str],
-) -> list[dict[str, Any]]:
+) -> list[RulePlace]:
     """Rules held exactly at their limit that the relaxations push against."""
     rows = []
     for spec in specs:
@@ -97,37 +92,37 @@ def _pressing(
     return rows
 
 
-def _alone(m: pyo.ConcreteModel, only: RuleSpec) -> dict[str, Any]:
+def _alone(m: pyo.ConcreteModel, only: RuleSpec) -> RelaxationAlone:
     """The least total relaxation of one rule family that makes a plan possible."""
     _free_slacks(m, [only])
     outcome = solve_model(m, duals=False)
     if not outcome.optimal:
-        return {
-            "rule": only.key,
-            "possible": False,
-            "unit": _slack_unit(only),
-            "amount_mkr": None,
-            "by_year": {},
-        }
+        return RelaxationAlone(
+            rule=only.key,
+            possible=False,
+            unit=_slack_unit(only),
+            amount_mkr=None,
+            by_year={},
+        )
     by_year: dict[int, float] = {}
     for index, var in _slack(m, only).items():
         amount = pyo.value(var)
         if amount > RELAXED:
             year, _, _ = split_index(index)
             by_year[year] = by_year.get(year, 0.0) + amount
-    return {
-        "rule": only.key,
-        "possible": True,
-        "unit": _slack_unit(only),
-        "amount_mkr": _in_mkr(only, sum(by_year.values())),
-        "by_year": by_year,
-    }
+    return RelaxationAlone(
+        rule=only.key,
+        possible=True,
+        unit=_slack_unit(only),
+        amount_mkr=_in_mkr(only, sum(by_year.values())),
+        by_year=by_year,
+    )
 
 
-def _place(spec: RuleSpec, index) -> dict[str, Any]:
+def _place(spec: RuleSpec, index) -> RulePlace:
     """Rule, year, committee and month of one rule index."""
     year, committee, month = split_index(index)
-    return {"rule": spec.key, "year": year, "committee": committee, "month": month}
+    return RulePlace(rule=spec.key, year=year, committee=committee, month=month)
 
 
 def _slack_unit(spec: RuleSpec) -> str:
