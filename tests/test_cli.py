@@ -99,6 +99,39 @@ def test_solve_json_contract(tmp_path):
     assert isinstance(doc["findings"], list) and doc["findings"]
 
 
+def _without_text(document):
+    """A JSON document without its text in a language (`findings`) and timings."""
+    if isinstance(document, dict):
+        return {
+            key: _without_text(value)
+            for key, value in document.items()
+            if key != "findings" and not key.endswith("_seconds")
+        }
+    if isinstance(document, list):
+        return [_without_text(value) for value in document]
+    return document
+
+
+@pytest.mark.parametrize(
+    ("command", "scenario"),
+    [("evaluate", DECIDED), ("solve", STRICT), ("compare", DECIDED)],
+)
+def test_json_numbers_are_the_same_in_both_languages(command, scenario):
+    """Only the `findings` texts follow --lang; every number and id is the same."""
+    sv, en = (
+        json.loads(run(command, scenario, "--format", "json", "--lang", lang).stdout)
+        for lang in ("sv", "en")
+    )
+    assert _without_text(sv) == _without_text(en)
+    plan_sv, plan_en = (doc.get("decided", doc) for doc in (sv, en))
+    assert plan_sv["finding_records"] and plan_sv["findings"] != plan_en["findings"]
+    assert len(plan_sv["findings"]) == len(plan_sv["finding_records"])
+    assert {r["id"] for r in plan_sv["finding_records"]} >= {
+        "debt_ratio_readings",
+        "cash_below_floor",
+    }
+
+
 def test_set_override_changes_the_plan_and_is_recorded():
     base = json.loads(run("solve", DECIDED, "--format", "json").output)
     result = run(

@@ -63,20 +63,20 @@ def test_allocation_protects_phd_posts_and_cuts_projects_most(decided_scenario):
 
 
 def test_fou_table_levels_and_contract(table):
-    levels = [row.fou_tkr for row in table["levels"]]
+    levels = [row.fou_tkr for row in table.levels]
     assert levels == [5000, 6000, 7000]
-    assert all(row.feasible for row in table["levels"])
-    assert table["levels"][0].extra_savings == pytest.approx(0.0, abs=1e-6)
-    assert table["benchmarks"] == BENCHMARKS
-    assert [p["difference"] for p in table["calibration"]] == [
+    assert all(row.feasible for row in table.levels)
+    assert table.levels[0].extra_savings == pytest.approx(0.0, abs=1e-6)
+    assert table.benchmarks == BENCHMARKS
+    assert [p.difference for p in table.calibration] == [
         {"phd_parttime": 0, "postdoc_parttime": 0, "project_funds": 0}
     ] * 2
 
 
 def test_more_fou_never_lowers_the_required_savings(table):
-    extra = [row.extra_savings for row in table["levels"]]
+    extra = [row.extra_savings for row in table.levels]
     assert extra == sorted(extra)
-    for row in table["levels"]:
+    for row in table.levels:
         assert sum(row.extra_savings_by_committee.values()) == pytest.approx(
             row.extra_savings, abs=1e-4
         )
@@ -84,9 +84,9 @@ def test_more_fou_never_lowers_the_required_savings(table):
 
 def test_salary_after_payroll_overhead(table):
     # Tabell 24: PO-pålägg 45.82 % in 2026.
-    assert table["levels"][0].salary_tkr == pytest.approx(5000 / 1.4582)
+    assert table.levels[0].salary_tkr == pytest.approx(5000 / 1.4582)
     # Heroma change: 7 Mkr buys what 5 Mkr bought before 2021.
-    assert table["levels"][2].pre_2021_equivalent_tkr == pytest.approx(5000, abs=0.01)
+    assert table.levels[2].pre_2021_equivalent_tkr == pytest.approx(5000, abs=0.01)
 
 
 def test_max_fou_keeps_every_rule_within_the_savings_limit(decided_scenario):
@@ -127,8 +127,8 @@ def test_milp_and_continuous_agree_where_the_optimum_falls_on_a_level():
 def test_discrete_levels_pick_the_highest_affordable_level(optimal_plan, table):
     """A savings limit between what 6000 and 7000 tkr need: 6000 every year."""
     need_6000, need_7000 = (
-        table["levels"][1].extra_savings,
-        table["levels"][2].extra_savings,
+        table.levels[1].extra_savings,
+        table.levels[2].extra_savings,
     )
     limit = optimal_plan.objective + (need_6000 + need_7000) / 2
     plan = optimise(
@@ -162,8 +162,8 @@ def test_bas_alf_feedback_pays_part_of_fou_back():
             "fou.bas_alf.elasticity=0.3", base=DECIDED.parent / "whatif-fou-7000.yaml"
         )
     )
-    assert feedback.fou["bas_alf_premium_mkr"][2028] == pytest.approx(0.0)
-    assert feedback.fou["bas_alf_premium_mkr"][2029] == pytest.approx(0.3 * 2000 / 1000)
+    assert feedback.fou.bas_alf_premium_mkr[2028] == pytest.approx(0.0)
+    assert feedback.fou.bas_alf_premium_mkr[2029] == pytest.approx(0.3 * 2000 / 1000)
     gain = feedback.income["result"][2029] - base.income["result"][2029]
     assert gain == pytest.approx(0.6)
 

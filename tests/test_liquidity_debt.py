@@ -11,14 +11,11 @@ from balans.cli import main
 from balans.errors import ScenarioError
 from balans.model.data import round_to_step
 from balans.plan import evaluate, optimise
+from balans.reports.findings_text import finding_texts
 from balans.scenario.load import load_scenario
 from balans.testing import SCENARIOS, make_scenario, write_whatif
 
 YEARS = (2026, 2027, 2028, 2029, 2030)
-
-
-def _months(plan, year):
-    return [f"{year}-{month:02d}" for month in range(1, 13)]
 
 
 @pytest.mark.parametrize("plan_name", ["decided_plan", "optimal_plan"])
@@ -28,32 +25,29 @@ def test_monthly_flows_sum_to_the_annual_budget_for_every_year_and_line(
     plan = request.getfixturevalue(plan_name)
     liquidity = plan.liquidity
     for y in plan.years:
-        for line, annual in liquidity["annual_flows"].items():
-            months = sum(liquidity["flows"][key][line] for key in _months(plan, y))
+        for line, annual in liquidity.annual_flows.items():
+            months = sum(liquidity.flows[month][line] for month in liquidity.months(y))
             assert months == pytest.approx(annual[y], abs=1e-9), (line, y)
-        total = sum(annual[y] for annual in liquidity["annual_flows"].values())
+        total = sum(annual[y] for annual in liquidity.annual_flows.values())
         assert total == pytest.approx(plan.cash_flow["cash_change"][y], abs=1e-9)
         # December is the year-end balance of the balansbudget.
-        assert liquidity["monthly"][f"{y}-12"]["cash"] == pytest.approx(
-            plan.balance["cash"][y]
-        )
+        assert liquidity.monthly[y, 12].cash == pytest.approx(plan.balance["cash"][y])
 
 
 def test_the_floor_holds_in_every_month_of_an_optimal_plan(optimal_plan):
-    for key, cell in optimal_plan.liquidity["monthly"].items():
-        assert cell["cash"] >= cell["floor"] - 1e-6, key
-        assert cell["credit"] >= -1e-9
-        if key.endswith("-12"):
-            assert cell["credit"] == pytest.approx(0.0)
+    for (year, month), cell in optimal_plan.liquidity.monthly.items():
+        assert cell.cash >= cell.floor - 1e-6, (year, month)
+        assert cell.credit >= -1e-9
+        if month == 12:
+            assert cell.credit == pytest.approx(0.0)
 
 
 def test_the_decided_plan_shows_the_months_below_the_floor(decided_plan):
-    low = {
-        k: c["cash"]
-        for k, c in decided_plan.liquidity["monthly"].items()
-        if c["cash"] < 200
-    }
-    assert "2026-08" in low and "2026-12" in low  # 63 Mkr at the end of 2026 (Tabell 5)
+    low = {k: c.cash for k, c in decided_plan.liquidity.monthly.items() if c.cash < 200}
+    assert (2026, 8) in low and (
+        2026,
+        12,
+    ) in low  # 63 Mkr at the end of 2026 (Tabell 5)
     assert decided_plan.target(
         "liquidity_floor", 2026, month=12
     ).margin == pytest.approx(63 - 200, abs=0.6)
@@ -65,17 +59,13 @@ def test_credit_bridges_the_months_before_a_loan_arrives(optimal_plan):
         make_scenario("liquidity.profiles.borrowing=[0,0,0,0,0,0,0,0,0,0,0,1]")
     )
     assert plan.status == "optimal"
-    credit = {
-        k: c["credit"]
-        for k, c in plan.liquidity["monthly"].items()
-        if c["credit"] > 1e-6
-    }
-    assert "2026-08" in credit
-    assert all(not key.endswith("-12") for key in credit)
+    credit = {k: c.credit for k, c in plan.liquidity.monthly.items() if c.credit > 1e-6}
+    assert (2026, 8) in credit
+    assert all(month != 12 for _, month in credit)
     assert all(value <= 300 + 1e-6 for value in credit.values())  # checkkredit limit
     # Credit interest = 4.5 % / 12 on each month's balance, inside financial costs.
-    expected = 0.045 / 12 * sum(v for k, v in credit.items() if k.startswith("2026"))
-    assert plan.debt["credit_interest"][2026] == pytest.approx(expected)
+    expected = 0.045 / 12 * sum(v for (y, _), v in credit.items() if y == 2026)
+    assert plan.debt.credit_interest[2026] == pytest.approx(expected)
     assert plan.objective >= optimal_plan.objective
 
 
@@ -93,7 +83,7 @@ def test_without_credit_the_plan_costs_at_least_as_much(optimal_plan):
     plan = optimise(make_scenario(base=SCENARIOS / "whatif-no-checkkredit.yaml"))
     assert plan.status == "optimal"
     assert plan.objective >= optimal_plan.objective - 1e-6
-    assert all(c["credit"] == 0 for c in plan.liquidity["monthly"].values())
+    assert all(c.credit == 0 for c in plan.liquidity.monthly.values())
 
 
 @settings(max_examples=15, deadline=None)
@@ -113,8 +103,8 @@ def test_a_higher_interest_rate_never_raises_the_result(rate, extra):
 
 def test_interest_is_the_rate_times_the_average_month_end_balance(decided_plan):
     # 3.0 % on 600 + 150 raised in January (Tabell 6) in 2026, on 750 later.
-    assert decided_plan.debt["interest"][2026] == pytest.approx(0.03 * 750)
-    assert decided_plan.debt["interest"][2027] == pytest.approx(0.03 * 750)
+    assert decided_plan.debt.interest[2026] == pytest.approx(0.03 * 750)
+    assert decided_plan.debt.interest[2027] == pytest.approx(0.03 * 750)
 
 
 def test_a_loan_raised_and_repaid_within_a_year_costs_interest():
@@ -125,7 +115,7 @@ def test_a_loan_raised_and_repaid_within_a_year_costs_interest():
         )
     )
     base = evaluate(make_scenario())
-    extra = plan.debt["interest"][2027] - base.debt["interest"][2027]
+    extra = plan.debt.interest[2027] - base.debt.interest[2027]
     assert extra == pytest.approx(0.03 * 100 * 11 / 12)
 
 
@@ -134,7 +124,7 @@ def test_pension_part_of_financial_costs_stays_as_given():
     base = evaluate(make_scenario())
     higher = evaluate(make_scenario(base=SCENARIOS / "whatif-interest-plus-1pp.yaml"))
     for y in YEARS:
-        extra = higher.debt["interest"][y] - base.debt["interest"][y]
+        extra = higher.debt.interest[y] - base.debt.interest[y]
         assert base.income["financial_costs"][y] - higher.income["financial_costs"][
             y
         ] == (pytest.approx(extra))
@@ -158,41 +148,45 @@ def test_loan_ceiling_rounding(value, rounding, expected):
 
 def test_loan_ceiling_follows_land_and_buildings(decided_plan):
     # Tabell 7: 750 / 850 / 950 = mark och byggnader 737 / 847 / 959 rounded to 50.
-    assert [decided_plan.debt["ceiling"][y] for y in (2026, 2027, 2028)] == [
+    assert [decided_plan.debt.ceiling[y] for y in (2026, 2027, 2028)] == [
         750,
         850,
         950,
     ]
     getingen = evaluate(make_scenario(base=SCENARIOS / "whatif-getingen-11.yaml"))
     # +50 Mkr of buildings in 2026: 787 -> 800; +100 less 1.7 written off in 2027.
-    assert getingen.debt["ceiling"][2026] == 800
-    assert getingen.debt["ceiling"][2027] == 950
-    assert any("Lånetaket 2026 blir 800" in f for f in getingen.findings)
+    assert getingen.debt.ceiling[2026] == 800
+    assert getingen.debt.ceiling[2027] == 950
+    differs = [f for f in getingen.findings if f.id == "loan_ceiling_differs"]
+    assert (differs[0].year, differs[0].values["computed_ceiling"]) == (2026, 800)
+    assert any(
+        "Lånetaket 2026 blir 800" in text
+        for text in finding_texts(getingen.findings, "sv")
+    )
 
 
 def test_loan_ceiling_rounding_rule_is_a_setting():
     plan = evaluate(make_scenario("rules.loan_ceiling.rounding=down"))
-    assert [plan.debt["ceiling"][y] for y in (2026, 2027, 2028)] == [700, 800, 950]
+    assert [plan.debt.ceiling[y] for y in (2026, 2027, 2028)] == [700, 800, 950]
     assert not plan.target("loan_ceiling", 2026).met  # 750 Mkr of loans > 700
 
 
 def test_both_readings_are_reported_for_the_decided_plan(decided_plan):
     readings = {
-        (r["numerator"], r["include_pharma_grant"]): r
-        for r in decided_plan.debt["readings"]
+        (r.numerator, r.include_pharma_grant): r for r in decided_plan.debt.readings
     }
     # docs/findings.md, finding 3: 891 / 5999.0 = 14.9 %, 891 / 5448.5 = 16.4 % > 16 %.
-    assert readings[("long_term_liabilities", True)]["ratio"][2026] == pytest.approx(
+    assert readings[("long_term_liabilities", True)].ratio[2026] == pytest.approx(
         14.86, abs=0.02
     )
-    assert readings[("long_term_liabilities", False)]["ratio"][2026] == pytest.approx(
+    assert readings[("long_term_liabilities", False)].ratio[2026] == pytest.approx(
         16.36, abs=0.02
     )
-    assert readings[("long_term_liabilities", False)]["ratio_met"][2026] is False
+    assert readings[("long_term_liabilities", False)].ratio_met[2026] is False
     # docs/findings.md, finding 2: 891 of long-term liabilities against a 750 ceiling.
-    assert readings[("long_term_liabilities", True)]["loan_ceiling_met"][2026] is False
-    assert readings[("loans", True)]["loan_ceiling_met"][2026] is True
-    assert [r["used"] for r in decided_plan.debt["readings"]].count(True) == 1
+    assert readings[("long_term_liabilities", True)].loan_ceiling_met[2026] is False
+    assert readings[("loans", True)].loan_ceiling_met[2026] is True
+    assert [r.used for r in decided_plan.debt.readings].count(True) == 1
 
 
 def test_amortisation_policy_is_kept():

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import pytest
 
+from balans.reports.findings_text import finding_texts
+
 ONE_DECIMAL = 0.15
 WHOLE_MKR = 0.6
 YEARS_5 = (2026, 2027, 2028, 2029, 2030)
@@ -170,7 +172,7 @@ def test_decided_plan_breaks_what_the_brief_says_it_breaks(decided_plan):
 
 
 def test_findings_of_the_brief_are_reported(decided_plan):
-    text = "\n".join(decided_plan.findings)
+    text = "\n".join(finding_texts(decided_plan.findings, "sv"))
     assert "-230" in text and "-330" in text  # finding 1, Tabell 3
     assert "891,5" in text and "750" in text  # finding 2
     assert "14,9 %" in text and "16,4 %" in text  # finding 3: 891/5999.0, 891/5448.5
@@ -178,3 +180,28 @@ def test_findings_of_the_brief_are_reported(decided_plan):
     assert "464 Mkr" in text and "260,1" in text  # finding 5
     assert "Heroma" in text  # finding 6
     assert len(decided_plan.findings) == 7
+
+
+def test_findings_are_numbers_in_no_language(decided_plan):
+    """The same findings as records: ids, years and the numbers (docs/findings.md)."""
+    by_id = {f.id: f for f in decided_plan.findings}
+    assert by_id["printed_prior_result"].values == {
+        "printed_result": -230,  # Tabell 3 prints the 2025 budget
+        "used_result": -330,  # but closes on the prognos
+    }
+    over = by_id["liabilities_over_loan_ceiling"]
+    assert over.year == 2026
+    assert over.values["long_term_liabilities"] == pytest.approx(891.5, abs=ONE_DECIMAL)
+    assert over.values["loan_ceiling"] == 750  # Tabell 7
+    ratios = by_id["debt_ratio_readings"].values
+    assert ratios["liabilities_with_pharma_grant_pct"] == pytest.approx(14.86, abs=0.01)
+    assert ratios["liabilities_without_pharma_grant_pct"] == pytest.approx(
+        16.36, abs=0.01
+    )
+    cash = by_id["cash_below_floor"]
+    assert (cash.year, cash.month) == (2026, 8)  # the lowest month of 2026
+    assert cash.values["year_end_cash"] == pytest.approx(63, abs=WHOLE_MKR)
+    vintage = by_id["vintage_behind"]
+    assert vintage.year == 2027 and vintage.values["due"] == pytest.approx(464.0)
+    assert vintage.values["restored"] == pytest.approx(260.1, abs=ONE_DECIMAL)
+    assert vintage.facts == {"vintages": (2023,), "from_year": 2026}

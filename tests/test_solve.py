@@ -126,26 +126,24 @@ def test_verification_refuses_an_optimal_plan_that_breaks_a_rule(
 def test_strict_loans_diagnosis_names_the_conflict():
     plan = optimise(make_scenario(base=SCENARIOS / "whatif-strict-loans.yaml"))
     assert plan.status == "infeasible"
-    relax = plan.diagnosis["relaxations"]
+    relax = plan.diagnosis.relaxations
     # The cheapest way out: a lower floor in December 2026 (the savings capacity,
     # an estimate, carries a higher penalty than the decided targets).
-    assert [(r["rule"], r["year"], r["month"]) for r in relax] == [
-        ("liquidity_floor", 2026, 12)
-    ]
+    assert [(r.rule, r.year, r.month) for r in relax] == [("liquidity_floor", 2026, 12)]
     # 741.5 Mkr of loans leave 8.5 Mkr of room under the 750 ceiling.
-    assert relax[0]["amount_mkr"] == pytest.approx(104.9, abs=0.05)
-    pressing = {(r["rule"], r["year"]) for r in plan.diagnosis["pressing"]}
+    assert relax[0].amount_mkr == pytest.approx(104.9, abs=0.05)
+    pressing = {(r.rule, r.year) for r in plan.diagnosis.pressing}
     assert ("loan_ceiling", 2026) in pressing and ("savings_capacity", 2026) in pressing
-    alone = {a["rule"]: a for a in plan.diagnosis["alone"]}
+    alone = {a.rule: a for a in plan.diagnosis.alone}
     # Each of three rules could make a plan possible on its own, the others cannot.
-    assert {k for k, a in alone.items() if a["possible"]} == {
+    assert {k for k, a in alone.items() if a.possible} == {
         "liquidity_floor",
         "loan_ceiling",
         "savings_capacity",
     }
-    assert alone["liquidity_floor"]["by_year"] == {2026: pytest.approx(104.9, abs=0.05)}
-    assert alone["loan_ceiling"]["amount_mkr"] == pytest.approx(105.35, abs=0.05)
-    assert alone["savings_capacity"]["amount_mkr"] == pytest.approx(103.3, abs=0.05)
+    assert alone["liquidity_floor"].by_year == {2026: pytest.approx(104.9, abs=0.05)}
+    assert alone["loan_ceiling"].amount_mkr == pytest.approx(105.35, abs=0.05)
+    assert alone["savings_capacity"].amount_mkr == pytest.approx(103.3, abs=0.05)
 
 
 def _minimum_2026(amount: float):
@@ -165,11 +163,9 @@ def test_tiny_infeasible_fixture_relaxes_the_only_rule_that_can_give():
     """
     plan = optimise(tiny_loaded(edit=_minimum_2026(2000.0)))
     assert plan.status == "infeasible"
-    relaxations = plan.diagnosis["relaxations"]
-    assert [(r["rule"], r["year"]) for r in relaxations] == [
-        ("result_non_negative", 2026)
-    ]
-    reachable = 2000.0 - relaxations[0]["amount"]
+    relaxations = plan.diagnosis.relaxations
+    assert [(r.rule, r.year) for r in relaxations] == [("result_non_negative", 2026)]
+    reachable = 2000.0 - relaxations[0].amount
     assert 0 < reachable < 2000
     assert optimise(tiny_loaded(edit=_minimum_2026(reachable - 1e-3))).status == (
         "optimal"
@@ -177,9 +173,9 @@ def test_tiny_infeasible_fixture_relaxes_the_only_rule_that_can_give():
     assert optimise(tiny_loaded(edit=_minimum_2026(reachable + 1e-2))).status == (
         "infeasible"
     )
-    alone = {row["rule"]: row for row in plan.diagnosis["alone"]}
-    assert alone["result_non_negative"]["possible"]
-    assert not alone["liquidity_floor"]["possible"]
+    alone = {row.rule: row for row in plan.diagnosis.alone}
+    assert alone["result_non_negative"].possible
+    assert not alone["liquidity_floor"].possible
 
 
 def test_interest_rate_reaches_the_result(decided_scenario):

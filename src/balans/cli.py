@@ -145,7 +145,7 @@ def evaluate_command(scenario_file, overrides, output_format, output, lang) -> N
     """Run the decided plan through the model: statements and every målvärde."""
     _check_xlsx(output_format, output)
     loaded = load_scenario(scenario_file, overrides)
-    result = evaluate(loaded, lang)
+    result = evaluate(loaded)
     _emit_plan(result, loaded.scenario, output_format, lang, output)
 
 
@@ -178,7 +178,7 @@ def solve_command(
     """Find the optimal plan under the same rules; exit 2 if none exists."""
     _check_xlsx(output_format, output)
     loaded = load_scenario(scenario_file, overrides)
-    result = optimise(loaded, objective, lang, write_model, time_limit)
+    result = optimise(loaded, objective, write_model, time_limit)
     _emit_plan(result, loaded.scenario, output_format, lang, output)
     if result.status != "optimal":
         _fail(_infeasible_line(result, lang), EXIT_INFEASIBLE)
@@ -198,7 +198,7 @@ def compare_command(
     """Decided and optimal plan side by side, with the differences."""
     _check_xlsx(output_format, output, supported=False)
     loaded = load_scenario(scenario_file, overrides)
-    comparison = compare(loaded, objective, lang)
+    comparison = compare(loaded, objective)
     emit(
         _render_comparison(comparison, loaded.scenario, output_format, lang, output),
         output,
@@ -214,11 +214,11 @@ def fou_command(scenario_file, overrides, output_format, output, lang) -> None:
     """FoU-medel: each level's targets, extra savings, per inhabitant and grants."""
     _check_xlsx(output_format, output, supported=False)
     loaded = load_scenario(scenario_file, overrides)
-    table = fou_table(loaded, lang)
+    table = fou_table(loaded)
     text = _render(
         output_format,
         output,
-        f"balans fou: {table['scenario']}",
+        f"balans fou: {table.scenario}",
         lambda: fou_to_dict(table),
         lambda: [fou_to_frame(table)],
         lambda: fou_sections(table, lang, naming_from(loaded.scenario)),
@@ -279,7 +279,7 @@ def _render_plan(
         output_format,
         output,
         f"balans: {result.scenario}",
-        lambda: plan_to_dict(result),
+        lambda: plan_to_dict(result, lang),
         lambda: [plan_to_frame(result)],
         lambda: plan_sections(result, lang, naming_from(s)),
     )
@@ -292,22 +292,22 @@ def _render_comparison(
         output_format,
         output,
         f"balans compare: {c.decided.scenario}",
-        lambda: comparison_to_dict(c),
+        lambda: comparison_to_dict(c, lang),
         lambda: [plan_to_frame(c.decided), plan_to_frame(c.optimal)],
         lambda: comparison_sections(c, lang, naming_from(s)),
     )
 
 
 def _infeasible_line(result: PlanResult, lang: str) -> str:
-    relaxations = (result.diagnosis or {}).get("relaxations", [])
+    relaxations = result.diagnosis.relaxations if result.diagnosis else []
     parts = [
-        f"{label(TARGETS, row['rule'], lang)} {row['year']}"
+        f"{label(TARGETS, row.rule, lang)} {row.year}"
         + (
-            f" {where(row['committee'], row.get('month'), lang)}"
-            if row["committee"] or row.get("month")
+            f" {where(row.committee, row.month, lang)}"
+            if row.committee or row.month
             else ""
         )
-        + f" {number(row['amount'], lang)} {row['unit']}"
+        + f" {number(row.amount, lang)} {row.unit}"
         for row in relaxations
     ]
     text = f"{result.scenario}: {word('status_infeasible', lang)}"

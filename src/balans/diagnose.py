@@ -9,17 +9,16 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import pyomo.environ as pyo
 
 from balans.model.data import ModelData
 from balans.model.rules.common import RuleParts, split_index
+from balans.results import Diagnosis, Relaxation, RelaxationAlone, RulePlace
 from balans.solve import solve_model
 from balans.units import RELAXED_MKR as RELAXED
 
 
-def diagnose(m: pyo.ConcreteModel, data: ModelData) -> dict[str, Any]:
+def diagnose(m: pyo.ConcreteModel, data: ModelData) -> Diagnosis:
     """Explain an infeasible optimal-mode model; leaves the model elastic."""
     every = list(m.rule_parts.values())
     enabled = [p for p in every if data.rules.enabled[p.rule.key]]
@@ -32,23 +31,15 @@ def diagnose(m: pyo.ConcreteModel, data: ModelData) -> dict[str, Any]:
     _free_slacks(every, enabled)
     outcome = solve_model(m, duals=True)
     if not outcome.optimal:
-        return {
-            "relaxations": [],
-            "pressing": [],
-            "alone": [],
-            "status": outcome.status,
-        }
+        return Diagnosis(relaxations=[], pressing=[], alone=[], status=outcome.status)
     relaxations = _relaxations(m, enabled)
-    relaxed_keys = {row["rule"] for row in relaxations}
+    relaxed_keys = {row.rule for row in relaxations}
     pressing = _pressing(m, enabled, outcome.duals, relaxed_keys)
     alone = [_alone(m, every, parts) for parts in enabled]
     _free_slacks(every, enabled)
-    return {
-        "relaxations": relaxations,
-        "pressing": pressing,
-        "alone": alone,
-        "status": "ok",
-    }
+    return Diagnosis(
+        relaxations=relaxations, pressing=pressing, alone=alone, status="ok"
+    )
 
 
 def _free_slacks(every: list[RuleParts], free: list[RuleParts]) -> None:
@@ -59,20 +50,24 @@ def _free_slacks(every: list[RuleParts], free: list[RuleParts]) -> None:
             var.setub(ub)
 
 
-def _relaxations(m: pyo.ConcreteModel, specs: list[RuleParts]) -> list[dict[str, Any]]:
+def _relaxations(m: pyo.ConcreteModel, specs: list[RuleParts]) -> list[Relaxation]:
     rows = []
     for parts in specs:
         for index, var in parts.slack.items():
             amount = pyo.value(var)
             if amount > RELAXED:
+                place = _place(parts, index)
                 rows.append(
-                    {
-                        **_place(parts, index),
-                        "amount_mkr": parts.rule.to_mkr(amount),
-                        "amount": amount,
-                        "unit": parts.rule.slack_unit,
-                        "limit": pyo.value(parts.limit[index]),
-                    }
+                    Relaxation(
+                        rule=place.rule,
+                        year=place.year,
+                        committee=place.committee,
+                        month=place.month,
+                        amount_mkr=parts.rule.to_mkr(amount),
+                        amount=amount,
+                        unit=parts.rule.slack_unit,
+                        limit=pyo.value(parts.limit[index]),
+                    )
                 )
     return rows
 
@@ -82,7 +77,7 @@ def _pressing(
     specs: list[RuleParts],
     duals: dict[str, float],
     relaxed: set[str],
-) -> list[dict[str, Any]]:
+) -> list[RulePlace]:
     """Rules held exactly at their limit that the relaxations push against."""
     rows = []
     for parts in specs:
@@ -96,39 +91,34 @@ def _pressing(
 
 def _alone(
     m: pyo.ConcreteModel, every: list[RuleParts], only: RuleParts
-) -> dict[str, Any]:
+) -> RelaxationAlone:
     """The least total relaxation of one rule family that makes a plan possible."""
     _free_slacks(every, [only])
     outcome = solve_model(m, duals=False)
     if not outcome.optimal:
-        return {
-            "rule": only.rule.key,
-            "possible": False,
-            "unit": only.rule.slack_unit,
-            "amount_mkr": None,
-            "by_year": {},
-        }
+        return RelaxationAlone(
+            rule=only.rule.key,
+            possible=False,
+            unit=only.rule.slack_unit,
+            amount_mkr=None,
+            by_year={},
+        )
     by_year: dict[int, float] = {}
     for index, var in only.slack.items():
         amount = pyo.value(var)
         if amount > RELAXED:
             year, _, _ = split_index(index)
             by_year[year] = by_year.get(year, 0.0) + amount
-    return {
-        "rule": only.rule.key,
-        "possible": True,
-        "unit": only.rule.slack_unit,
-        "amount_mkr": only.rule.to_mkr(sum(by_year.values())),
-        "by_year": by_year,
-    }
+    return RelaxationAlone(
+        rule=only.rule.key,
+        possible=True,
+        unit=only.rule.slack_unit,
+        amount_mkr=only.rule.to_mkr(sum(by_year.values())),
+        by_year=by_year,
+    )
 
 
-def _place(parts: RuleParts, index) -> dict[str, Any]:
+def _place(parts: RuleParts, index) -> RulePlace:
     """Rule, year, committee and month of one rule index."""
     year, committee, month = split_index(index)
-    return {
-        "rule": parts.rule.key,
-        "year": year,
-        "committee": committee,
-        "month": month,
-    }
+    return RulePlace(rule=parts.rule.key, year=year, committee=committee, month=month)

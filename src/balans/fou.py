@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from typing import Any
 
 from balans.plan import optimise
 from balans.results import PlanResult
@@ -35,6 +34,31 @@ class LevelRow:
     grants: dict[str, int]
     unallocated_tkr: float
     broken: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class CalibrationRow:
+    """One year's actual grants against what the allocation model gives."""
+
+    year: int
+    fou_tkr: float
+    granted: dict[str, int]
+    model: dict[str, int]
+    difference: dict[str, int]
+
+
+@dataclass(frozen=True)
+class FouTable:
+    """`balans fou`: every level, the scenario's own level, benchmarks, calibration."""
+
+    scenario: str
+    base_fou_tkr: float
+    base_feasible: bool
+    base_objective: float | None
+    from_year: int
+    levels: list[LevelRow]
+    benchmarks: dict[str, float]
+    calibration: list[CalibrationRow]
 
 
 def per_100k(s: Scenario, fou_tkr: float) -> float:
@@ -74,21 +98,19 @@ def allocate_grants(
     return grants, fou_tkr - spent
 
 
-def calibration_report(allocation: Allocation) -> list[dict[str, Any]]:
+def calibration_report(allocation: Allocation) -> list[CalibrationRow]:
     """How close the allocation model comes to each year's actual grants."""
     rows = []
     for point in allocation.calibration:
         model, _ = allocate_grants(allocation, point.fou_tkr)
         rows.append(
-            {
-                "year": point.year,
-                "fou_tkr": point.fou_tkr,
-                "granted": dict(point.granted),
-                "model": model,
-                "difference": {
-                    c: model[c] - point.granted.get(c, 0) for c in CATEGORIES
-                },
-            }
+            CalibrationRow(
+                year=point.year,
+                fou_tkr=point.fou_tkr,
+                granted=dict(point.granted),
+                model=model,
+                difference={c: model[c] - point.granted.get(c, 0) for c in CATEGORIES},
+            )
         )
     return rows
 
@@ -112,23 +134,23 @@ def _total_savings(plan: PlanResult) -> dict[str, float]:
     return {c: sum(v["savings"].values()) for c, v in plan.committees.items()}
 
 
-def fou_table(loaded: LoadedScenario, lang: str = "sv") -> dict[str, Any]:
+def fou_table(loaded: LoadedScenario) -> FouTable:
     """Every level of fou.levels (or the scenario's own level when none)."""
     s = loaded.scenario
-    base = optimise(loaded, "min-savings", lang, findings=False)
+    base = optimise(loaded, "min-savings", findings=False)
     base_savings = _total_savings(base) if base.status == "optimal" else None
     levels = s.fou.levels or [s.budget.fou_tkr[s.fou.from_year]]
-    rows = [_level_row(loaded, level, base, base_savings, lang) for level in levels]
-    return {
-        "scenario": s.name,
-        "base_fou_tkr": s.budget.fou_tkr[s.fou.from_year],
-        "base_feasible": base.status == "optimal",
-        "base_objective": base.objective,
-        "from_year": s.fou.from_year,
-        "levels": rows,
-        "benchmarks": dict(s.fou.benchmarks),
-        "calibration": calibration_report(s.fou.allocation),
-    }
+    rows = [_level_row(loaded, level, base, base_savings) for level in levels]
+    return FouTable(
+        scenario=s.name,
+        base_fou_tkr=s.budget.fou_tkr[s.fou.from_year],
+        base_feasible=base.status == "optimal",
+        base_objective=base.objective,
+        from_year=s.fou.from_year,
+        levels=rows,
+        benchmarks=dict(s.fou.benchmarks),
+        calibration=calibration_report(s.fou.allocation),
+    )
 
 
 def _level_row(
@@ -136,10 +158,9 @@ def _level_row(
     level: float,
     base: PlanResult,
     base_savings: dict[str, float] | None,
-    lang: str,
 ) -> LevelRow:
     s = loaded.scenario
-    plan = optimise(with_fou_level(loaded, level), "min-savings", lang, findings=False)
+    plan = optimise(with_fou_level(loaded, level), "min-savings", findings=False)
     feasible = plan.status == "optimal"
     extra, by_committee = None, {}
     if feasible and base_savings is not None:
@@ -148,7 +169,7 @@ def _level_row(
     grants, unallocated = allocate_grants(s.fou.allocation, level)
     broken = []
     if not feasible and plan.diagnosis:
-        broken = sorted({row["rule"] for row in plan.diagnosis["relaxations"]})
+        broken = sorted({row.rule for row in plan.diagnosis.relaxations})
     return LevelRow(
         fou_tkr=level,
         feasible=feasible,

@@ -20,11 +20,11 @@ from balans.solve import INFEASIBLE, solve_model, write_model
 from balans.verify import verify_plan
 
 
-def evaluate(loaded: LoadedScenario, lang: str = "sv") -> PlanResult:
+def evaluate(loaded: LoadedScenario) -> PlanResult:
     """The decided plan through the model, with every målvärde reported."""
     data = build_data(loaded.scenario)
     result = _decided(loaded, data)
-    result.findings = find_findings(loaded.scenario, data, result, lang)
+    result.findings = find_findings(loaded.scenario, data, result)
     return result
 
 
@@ -49,7 +49,6 @@ def _decided(loaded: LoadedScenario, data: ModelData) -> PlanResult:
 def optimise(
     loaded: LoadedScenario,
     objective: str | None = None,
-    lang: str = "sv",
     model_path: str | Path | None = None,
     time_limit: float | None = None,
     findings: bool = True,
@@ -76,15 +75,13 @@ def optimise(
     else:
         verify_plan(result, s)
     if findings:
-        result.findings = find_findings(s, data, _decided(loaded, data), lang)
+        result.findings = find_findings(s, data, _decided(loaded, data))
     return result
 
 
-def compare(
-    loaded: LoadedScenario, objective: str | None = None, lang: str = "sv"
-) -> Comparison:
+def compare(loaded: LoadedScenario, objective: str | None = None) -> Comparison:
     """Decided and optimal side by side (the findings are computed once)."""
-    decided = evaluate(loaded, lang)
-    optimal = optimise(loaded, objective, lang, findings=False)
+    decided = evaluate(loaded)
+    optimal = optimise(loaded, objective, findings=False)
     optimal.findings = list(decided.findings)
     return Comparison(decided, optimal)

@@ -42,6 +42,128 @@ class TargetRow:
     margin_mkr: float | None = None
 
 
+Month = tuple[int, int]  # (year, month); "2026-03" only at the JSON boundary
+
+
+@dataclass(frozen=True)
+class MonthCash:
+    """Cash at one month end (credit drawn included), the credit, the floor."""
+
+    cash: float
+    credit: float
+    floor: float | None
+
+
+@dataclass(frozen=True)
+class Liquidity:
+    """Month by month: cash and credit, the flows; per year the flows and credit cost."""
+
+    monthly: dict[Month, MonthCash]
+    flows: dict[Month, dict[str, float]]
+    annual_flows: dict[str, dict[int, float]]
+    credit_interest: dict[int, float]
+
+    def months(self, year: int) -> list[Month]:
+        """The twelve months of a year, January first."""
+        return [(year, month) for month in range(1, 13)]
+
+
+@dataclass(frozen=True)
+class DebtReading:
+    """The debt ratio and loan ceiling under one reading of debt and financing."""
+
+    numerator: str  # "loans" or "long_term_liabilities"
+    include_pharma_grant: bool
+    used: bool  # the scenario's own reading
+    ratio: dict[int, float]
+    ratio_met: dict[int, bool]
+    loan_ceiling_met: dict[int, bool]
+
+
+@dataclass(frozen=True)
+class Debt:
+    """Per year: loans, lånetak, debt ratio and its limit, interest; the readings."""
+
+    loans: dict[int, float]
+    ceiling: dict[int, float | None]
+    published_ceiling: dict[int, float | None]
+    ratio: dict[int, float]
+    ratio_limit: dict[int, float | None]
+    interest: dict[int, float]
+    credit_interest: dict[int, float]
+    readings: list[DebtReading]
+
+
+@dataclass(frozen=True)
+class FouFigures:
+    """Per year: FoU per 100 000 inhabitants, salary after PO, BAS-ALF premium."""
+
+    per_100k: dict[int, float]
+    salary_tkr: dict[int, float]
+    bas_alf_premium_mkr: dict[int, float]
+
+
+@dataclass(frozen=True)
+class RulePlace:
+    """A rule index: the rule and its year (and committee or month)."""
+
+    rule: str
+    year: int
+    committee: str | None
+    month: int | None
+
+
+@dataclass(frozen=True)
+class Relaxation:
+    """How much one rule index has to give in the cheapest way to a plan."""
+
+    rule: str
+    year: int
+    committee: str | None
+    month: int | None
+    amount_mkr: float
+    amount: float  # in `unit`
+    unit: str  # "Mkr", or "tkr" for FoU per inhabitant
+    limit: float
+
+
+@dataclass(frozen=True)
+class RelaxationAlone:
+    """The least one rule family must give on its own, or that it cannot."""
+
+    rule: str
+    possible: bool
+    unit: str
+    amount_mkr: float | None
+    by_year: dict[int, float]
+
+
+@dataclass(frozen=True)
+class Diagnosis:
+    """Why a scenario has no plan: the relaxations and the rules they press against."""
+
+    relaxations: list[Relaxation]
+    pressing: list[RulePlace]
+    alone: list[RelaxationAlone]
+    status: str  # "ok", or the solver status of the elastic problem
+
+
+@dataclass(frozen=True)
+class Finding:
+    """Something in the documents that does not add up, as numbers, in no language.
+
+    `values` holds the amounts (Mkr; tkr or % where the key says so), `facts`
+    the years, flags and ids the finding rests on; reports/findings_text.py
+    turns a finding into Swedish or English.
+    """
+
+    id: str
+    year: int
+    values: dict[str, float | None]
+    month: int | None = None
+    facts: dict[str, int | bool | str | tuple[int, ...]] = field(default_factory=dict)
+
+
 @dataclass
 class PlanResult:
     """Everything a report needs about one solved plan."""
@@ -59,13 +181,13 @@ class PlanResult:
     committees: dict[str, dict[str, dict[int, float]]] = field(default_factory=dict)
     fou_tkr: dict[int, float] = field(default_factory=dict)
     restoration: Table = field(default_factory=dict)
-    fou: dict[str, Any] = field(default_factory=dict)
-    liquidity: dict[str, Any] = field(default_factory=dict)
-    debt: dict[str, Any] = field(default_factory=dict)
+    fou: FouFigures | None = None
+    liquidity: Liquidity | None = None
+    debt: Debt | None = None
     targets: list[TargetRow] = field(default_factory=list)
-    findings: list[str] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
     applied_overrides: list[str] = field(default_factory=list)
-    diagnosis: dict[str, Any] | None = None
+    diagnosis: Diagnosis | None = None
     solver: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -408,26 +530,18 @@ def _figure_row(figure: KeyFigure, year: int, value: float, limit: float) -> Tar
     )
 
 
-def month_key(year: int, month: int) -> str:
-    """'2026-03': the key of a month in the liquidity tables."""
-    return f"{year}-{month:02d}"
-
-
-def liquidity_table(
-    m: pyo.ConcreteModel, s: Scenario, years: list[int]
-) -> dict[str, Any]:
+def liquidity_table(m: pyo.ConcreteModel, s: Scenario, years: list[int]) -> Liquidity:
     """Month by month: cash (incl. credit drawn), credit, floor, and the flows."""
     floor = s.rules.liquidity_floor.floor
     monthly, flows = {}, {}
     for y in years:
         for month in range(1, 13):
-            key = month_key(y, month)
-            monthly[key] = {
-                "cash": float(pyo.value(m.monthly_cash[y, month])),
-                "credit": float(pyo.value(m.credit[y, month])),
-                "floor": floor.get(y),
-            }
-            flows[key] = {
+            monthly[y, month] = MonthCash(
+                cash=float(pyo.value(m.monthly_cash[y, month])),
+                credit=float(pyo.value(m.credit[y, month])),
+                floor=floor.get(y),
+            )
+            flows[y, month] = {
                 line: float(pyo.value(m.monthly_flow[line, y, month]))
                 for line in m.flow_lines
             }
@@ -436,17 +550,14 @@ def liquidity_table(
         for line in m.flow_lines
     }
     credit_cost = {y: float(pyo.value(m.credit_interest[y])) for y in years}
-    return {
-        "monthly": monthly,
-        "flows": flows,
-        "annual_flows": annual,
-        "credit_interest": credit_cost,
-    }
+    return Liquidity(
+        monthly=monthly, flows=flows, annual_flows=annual, credit_interest=credit_cost
+    )
 
 
 def debt_table(
     m: pyo.ConcreteModel, s: Scenario, data: ModelData, r: PlanResult
-) -> dict[str, Any]:
+) -> Debt:
     """Per year: loans, lånetak, debt ratio and its limit, interest; and the readings.
 
     The readings show the debt ratio and the loan ceiling under both readings of
@@ -456,17 +567,6 @@ def debt_table(
     rule = s.rules.debt_ratio
     denominator = data.debt_ratio_denominator
     numerator_line = "loans" if rule.numerator == "loans" else "long_term_liabilities"
-    table: dict[str, Any] = {
-        "loans": {y: r.balance["loans"][y] for y in r.years},
-        "ceiling": {y: data.loan_ceiling.get(y) for y in r.years},
-        "published_ceiling": {y: s.rules.loan_ceiling.limit.get(y) for y in r.years},
-        "ratio": {
-            y: 100 * r.balance[numerator_line][y] / denominator[y] for y in r.years
-        },
-        "ratio_limit": {y: rule.limit_pct.get(y) for y in r.years},
-        "interest": {y: r.income["loan_interest"][y] for y in r.years},
-        "credit_interest": dict(r.liquidity["credit_interest"]),
-    }
     readings = []
     for debt_line in ("loans", "long_term_liabilities"):
         for pharma in (True, False):
@@ -482,40 +582,48 @@ def debt_table(
                 for y in r.years
             }
             readings.append(
-                {
-                    "numerator": debt_line,
-                    "include_pharma_grant": pharma,
-                    "used": debt_line == numerator_line
+                DebtReading(
+                    numerator=debt_line,
+                    include_pharma_grant=pharma,
+                    used=debt_line == numerator_line
                     and pharma == rule.include_pharma_grant,
-                    "ratio": ratio,
-                    "ratio_met": {
+                    ratio=ratio,
+                    ratio_met={
                         y: ratio[y] <= rule.limit_pct[y] + TOLERANCE_MKR
                         for y in r.years
                         if y in rule.limit_pct
                     },
-                    "loan_ceiling_met": {
+                    loan_ceiling_met={
                         y: r.balance[debt_line][y]
                         <= data.loan_ceiling[y] + TOLERANCE_MKR
                         for y in r.years
                         if y in data.loan_ceiling
                     },
-                }
+                )
             )
-    table["readings"] = readings
-    return table
+    return Debt(
+        loans={y: r.balance["loans"][y] for y in r.years},
+        ceiling={y: data.loan_ceiling.get(y) for y in r.years},
+        published_ceiling={y: s.rules.loan_ceiling.limit.get(y) for y in r.years},
+        ratio={y: 100 * r.balance[numerator_line][y] / denominator[y] for y in r.years},
+        ratio_limit={y: rule.limit_pct.get(y) for y in r.years},
+        interest={y: r.income["loan_interest"][y] for y in r.years},
+        credit_interest=dict(r.liquidity.credit_interest) if r.liquidity else {},
+        readings=readings,
+    )
 
 
 def fou_table_of_plan(
     m: pyo.ConcreteModel, s: Scenario, fou_tkr: dict[int, float]
-) -> dict[str, Any]:
+) -> FouFigures:
     """Per year: FoU per 100 000 inhabitants, salary after PO, BAS-ALF premium."""
     fou = s.fou
-    return {
-        "per_100k": {y: v / fou.population * 100_000 for y, v in fou_tkr.items()},
-        "salary_tkr": {
+    return FouFigures(
+        per_100k={y: v / fou.population * 100_000 for y, v in fou_tkr.items()},
+        salary_tkr={
             y: v / (1 + fou.payroll_overhead_pct[y] / 100) for y, v in fou_tkr.items()
         },
-        "bas_alf_premium_mkr": {
+        bas_alf_premium_mkr={
             y: float(pyo.value(m.bas_alf_premium[y])) for y in fou_tkr
         },
-    }
+    )

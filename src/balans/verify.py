@@ -208,10 +208,10 @@ def _monthly_identities(r: PlanResult, s: Scenario) -> list[str]:
     liquidity = r.liquidity
     cash = s.opening.cash
     for y in r.years:
-        for line, annual in liquidity["annual_flows"].items():
-            months = sum(liquidity["flows"][f"{y}-{m:02d}"][line] for m in range(1, 13))
+        for line, annual in liquidity.annual_flows.items():
+            months = sum(liquidity.flows[m][line] for m in liquidity.months(y))
             _check(problems, f"monthly {line}", y, months, annual[y])
-        total = sum(annual[y] for annual in liquidity["annual_flows"].values())
+        total = sum(annual[y] for annual in liquidity.annual_flows.values())
         _check(
             problems,
             "monthly flows vs cash_change",
@@ -219,26 +219,24 @@ def _monthly_identities(r: PlanResult, s: Scenario) -> list[str]:
             total,
             r.cash_flow["cash_change"][y],
         )
-        for month in range(1, 13):
-            key = f"{y}-{month:02d}"
-            cash += sum(liquidity["flows"][key].values())
-            _check(
-                problems,
-                f"monthly cash {key}",
-                y,
-                liquidity["monthly"][key]["cash"],
-                cash + liquidity["monthly"][key]["credit"],
-            )
-            credit = liquidity["monthly"][key]["credit"]
-            if credit < -TOLERANCE or credit > s.liquidity.credit_limit[y] + TOLERANCE:
+        for month in liquidity.months(y):
+            key = f"{y}-{month[1]:02d}"
+            cash += sum(liquidity.flows[month].values())
+            cell = liquidity.monthly[month]
+            _check(problems, f"monthly cash {key}", y, cell.cash, cash + cell.credit)
+            if (
+                cell.credit < -TOLERANCE
+                or cell.credit > s.liquidity.credit_limit[y] + TOLERANCE
+            ):
                 problems.append(
-                    f"credit {key}: {credit:.4f} outside 0..{s.liquidity.credit_limit[y]}"
+                    f"credit {key}: {cell.credit:.4f} outside "
+                    f"0..{s.liquidity.credit_limit[y]}"
                 )
         _check(
             problems,
             "December cash",
             y,
-            liquidity["monthly"][f"{y}-12"]["cash"],
+            liquidity.monthly[y, 12].cash,
             r.balance["cash"][y],
         )
     return problems

@@ -1,7 +1,8 @@
 """PlanResult -> plain data: the JSON contract and tidy CSV rows.
 
 JSON fields are a contract for sweeps and other programs: extend, never rename.
-Years are string keys inside mappings ("2026") and ints in `years`.
+Years are string keys inside mappings ("2026") and ints in `years`; months,
+(year, month) in the program, become "2026-03" keys here and nowhere else.
 """
 
 from __future__ import annotations
@@ -11,7 +12,9 @@ from typing import Any
 
 import pandas as pd
 
-from balans.results import Comparison, PlanResult
+from balans.fou import FouTable
+from balans.reports.findings_text import finding_texts
+from balans.results import Comparison, Liquidity, Month, PlanResult
 
 SCHEMA_VERSION = 1
 DIGITS = 6
@@ -28,8 +31,33 @@ def _clean(value: Any) -> Any:
     return value
 
 
-def plan_to_dict(r: PlanResult) -> dict[str, Any]:
-    """The JSON document of one plan."""
+def month_key(month: Month) -> str:
+    """'2026-03': the key of a month in the JSON liquidity tables."""
+    year, number = month
+    return f"{year}-{number:02d}"
+
+
+def _liquidity(liquidity: Liquidity | None) -> dict[str, Any]:
+    if liquidity is None:
+        return {}
+    return {
+        "monthly": {month_key(k): asdict(c) for k, c in liquidity.monthly.items()},
+        "flows": {month_key(k): flows for k, flows in liquidity.flows.items()},
+        "annual_flows": liquidity.annual_flows,
+        "credit_interest": liquidity.credit_interest,
+    }
+
+
+def _record(record: Any) -> Any:
+    """A dataclass record as a mapping; `{}` for a table the plan does not have."""
+    return {} if record is None else asdict(record)
+
+
+def plan_to_dict(r: PlanResult, lang: str) -> dict[str, Any]:
+    """The JSON document of one plan; `lang` is the language of `findings` only.
+
+    `finding_records` holds the same findings as numbers, equal in every language.
+    """
     return _clean(
         {
             "schema_version": SCHEMA_VERSION,
@@ -47,22 +75,23 @@ def plan_to_dict(r: PlanResult) -> dict[str, Any]:
             },
             "committees": r.committees,
             "fou_tkr": r.fou_tkr,
-            "fou": r.fou,
+            "fou": _record(r.fou),
             "restoration": r.restoration,
-            "liquidity": r.liquidity,
-            "debt": r.debt,
+            "liquidity": _liquidity(r.liquidity),
+            "debt": _record(r.debt),
             "targets": [asdict(t) for t in r.targets],
-            "findings": list(r.findings),
-            "diagnosis": r.diagnosis,
+            "findings": finding_texts(r.findings, lang),
+            "finding_records": [asdict(f) for f in r.findings],
+            "diagnosis": None if r.diagnosis is None else asdict(r.diagnosis),
             "applied_overrides": list(r.applied_overrides),
             "solver": r.solver,
         }
     )
 
 
-def comparison_to_dict(c: Comparison) -> dict[str, Any]:
+def comparison_to_dict(c: Comparison, lang: str) -> dict[str, Any]:
     """Decided, optimal and their differences (optimal minus decided)."""
-    decided, optimal = plan_to_dict(c.decided), plan_to_dict(c.optimal)
+    decided, optimal = plan_to_dict(c.decided, lang), plan_to_dict(c.optimal, lang)
     differences: dict[str, Any] = {}
     if c.optimal.status == "optimal":
         differences = _clean(
@@ -143,13 +172,15 @@ def plan_to_rows(r: PlanResult) -> list[tuple]:
         for measure, values in measures.items():
             for year, value in values.items():
                 add("committees", measure, committee, year, value, "Mkr")
-    for key, cell in r.liquidity.get("monthly", {}).items():
-        year, month = (int(part) for part in key.split("-"))
+    monthly = r.liquidity.monthly if r.liquidity else {}
+    for (year, month), cell in monthly.items():
         for quantity in ("cash", "credit", "floor"):
-            if cell[quantity] is not None:
-                add("liquidity", quantity, "", year, cell[quantity], "Mkr", month)
+            value = getattr(cell, quantity)
+            if value is not None:
+                add("liquidity", quantity, "", year, value, "Mkr", month)
     for quantity in ("loans", "ceiling", "ratio", "ratio_limit", "interest"):
-        for year, value in r.debt.get(quantity, {}).items():
+        values = getattr(r.debt, quantity) if r.debt else {}
+        for year, value in values.items():
             if value is not None:
                 add(
                     "debt",
@@ -169,25 +200,25 @@ def plan_to_rows(r: PlanResult) -> list[tuple]:
     return rows
 
 
-def fou_to_dict(table: dict[str, Any]) -> dict[str, Any]:
+def fou_to_dict(table: FouTable) -> dict[str, Any]:
     """The JSON document of `balans fou`."""
     return _clean(
         {
             "schema_version": SCHEMA_VERSION,
-            "scenario": table["scenario"],
-            "base_fou_tkr": table["base_fou_tkr"],
-            "from_year": table["from_year"],
-            "levels": [asdict(row) for row in table["levels"]],
-            "benchmarks": table["benchmarks"],
-            "calibration": table["calibration"],
+            "scenario": table.scenario,
+            "base_fou_tkr": table.base_fou_tkr,
+            "from_year": table.from_year,
+            "levels": [asdict(row) for row in table.levels],
+            "benchmarks": table.benchmarks,
+            "calibration": [asdict(point) for point in table.calibration],
         }
     )
 
 
-def fou_to_frame(table: dict[str, Any]) -> pd.DataFrame:
+def fou_to_frame(table: FouTable) -> pd.DataFrame:
     """`balans fou` as a tidy table: one row per level and quantity."""
     rows = []
-    for row in table["levels"]:
+    for row in table.levels:
         values = {
             "feasible": float(row.feasible),
             "extra_savings": row.extra_savings,
@@ -201,5 +232,5 @@ def fou_to_frame(table: dict[str, Any]) -> pd.DataFrame:
             },
         }
         for quantity, value in values.items():
-            rows.append((table["scenario"], row.fou_tkr, quantity, value))
+            rows.append((table.scenario, row.fou_tkr, quantity, value))
     return pd.DataFrame(rows, columns=["scenario", "fou_tkr", "quantity", "value"])

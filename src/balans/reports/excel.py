@@ -7,6 +7,8 @@ from dataclasses import asdict
 
 import pandas as pd
 
+from balans.reports.data import month_key
+from balans.reports.findings_text import finding_texts
 from balans.reports.labels import TARGETS, Naming, label, word
 from balans.results import PlanResult
 
@@ -42,7 +44,11 @@ def _committees(r: PlanResult, naming: Naming, lang: str) -> pd.DataFrame:
 
 
 def _liquidity(r: PlanResult) -> pd.DataFrame:
-    frame = pd.DataFrame.from_dict(r.liquidity["monthly"], orient="index")
+    monthly = r.liquidity.monthly
+    frame = pd.DataFrame(
+        [asdict(cell) for cell in monthly.values()],
+        index=[month_key(month) for month in monthly],
+    )
     frame.index.name = "month"
     return frame
 
@@ -64,7 +70,9 @@ def plan_to_xlsx(r: PlanResult, naming: Naming, lang: str) -> bytes:
         sheets[word("committees", lang)] = _committees(r, naming, lang)
         sheets[word("liquidity", lang)] = _liquidity(r)
         sheets[word("targets", lang)] = _targets(r, lang)
-    sheets[word("findings", lang)] = pd.DataFrame({word("findings", lang): r.findings})
+    sheets[word("findings", lang)] = pd.DataFrame(
+        {word("findings", lang): finding_texts(r.findings, lang)}
+    )
     buffer = io.BytesIO()
     with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
         for name, frame in sheets.items():

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from balans.fou import FouTable
 from balans.model.registry import REGISTRY
+from balans.reports.findings_text import finding_texts
 from balans.reports.labels import (
     MONTHS,
     OBJECTIVES,
@@ -14,7 +16,7 @@ from balans.reports.labels import (
     number,
     word,
 )
-from balans.results import Comparison, PlanResult, TargetRow
+from balans.results import Comparison, Diagnosis, PlanResult, TargetRow
 
 # Status keys that renderers may colour.
 MET, NOT_MET, BINDING, REPORTED, OFF = "met", "not_met", "binding", "reported", "off"
@@ -47,9 +49,11 @@ def plan_sections(r: PlanResult, lang: str, naming: Naming) -> list[Section]:
             _targets(r, lang, naming),
         ]
     if r.diagnosis:
-        sections.append(diagnosis_section(r, lang, naming))
+        sections.append(diagnosis_section(r.diagnosis, lang, naming))
     if r.findings:
-        sections.append(Section(word("findings", lang), notes=list(r.findings)))
+        sections.append(
+            Section(word("findings", lang), notes=finding_texts(r.findings, lang))
+        )
     if r.applied_overrides:
         sections.append(
             Section(word("overrides", lang), notes=list(r.applied_overrides))
@@ -205,49 +209,45 @@ def _targets(r: PlanResult, lang: str, naming: Naming) -> Section:
     )
 
 
-def diagnosis_section(r: PlanResult, lang: str, naming: Naming) -> Section:
+def diagnosis_section(d: Diagnosis, lang: str, naming: Naming) -> Section:
     """Which rules conflict and how much each would have to give."""
-    d = r.diagnosis or {}
     notes = [word("relax", lang) + ":"]
-    for row in d.get("relaxations", []):
-        place = where(
-            naming.committee(row["committee"], lang) or None, row.get("month"), lang
-        )
+    for row in d.relaxations:
+        place = where(naming.committee(row.committee, lang) or None, row.month, lang)
         place = f" {place}" if place else ""
         notes.append(
-            f"  {label(TARGETS, row['rule'], lang)} {row['year']}{place}: "
-            f"{number(row['amount'], lang)} {row['unit']} ({word('limit', lang).lower()} "
-            f"{number(row['limit'], lang)})"
+            f"  {label(TARGETS, row.rule, lang)} {row.year}{place}: "
+            f"{number(row.amount, lang)} {row.unit} ({word('limit', lang).lower()} "
+            f"{number(row.limit, lang)})"
         )
-    pressing = d.get("pressing", [])
-    if pressing:
+    if d.pressing:
         notes.append(word("pressing", lang) + ":")
         grouped: dict[tuple[str, int], list[str]] = {}
-        for row in pressing:
-            grouped.setdefault((row["rule"], row["year"]), []).append(
-                where(row["committee"], row.get("month"), lang)
+        for place_row in d.pressing:
+            grouped.setdefault((place_row.rule, place_row.year), []).append(
+                where(place_row.committee, place_row.month, lang)
             )
         for (rule, year), committees in grouped.items():
             who = ", ".join(c for c in committees if c)
             notes.append(
                 f"  {label(TARGETS, rule, lang)} {year}" + (f" ({who})" if who else "")
             )
-    if d.get("alone"):
+    if d.alone:
         notes.append(word("alone", lang) + ":")
         impossible = []
-        for row in d["alone"]:
-            if row["possible"]:
+        for alone in d.alone:
+            if alone.possible:
                 years = ", ".join(
                     f"{year}: {number(amount, lang)}"
-                    for year, amount in row["by_year"].items()
+                    for year, amount in alone.by_year.items()
                 )
-                total = sum(row["by_year"].values())
+                total = sum(alone.by_year.values())
                 notes.append(
-                    f"  {label(TARGETS, row['rule'], lang)}: {word('alone_possible', lang)} "
-                    f"{number(total, lang)} {row['unit']} ({years})"
+                    f"  {label(TARGETS, alone.rule, lang)}: {word('alone_possible', lang)} "
+                    f"{number(total, lang)} {alone.unit} ({years})"
                 )
             else:
-                impossible.append(label(TARGETS, row["rule"], lang))
+                impossible.append(label(TARGETS, alone.rule, lang))
         if impossible:
             notes.append(f"  {word('alone_impossible', lang)}: {', '.join(impossible)}")
     return Section(word("diagnosis", lang), notes=notes)
@@ -255,36 +255,33 @@ def diagnosis_section(r: PlanResult, lang: str, naming: Naming) -> Section:
 
 def _liquidity(r: PlanResult, lang: str) -> Section:
     """Cash at each month end against the floor, and the credit drawn."""
-    monthly = r.liquidity["monthly"]
+    liquidity = r.liquidity
+    monthly = liquidity.monthly
     rows, broken, binding, credit_months = [], [], [], []
     for y in r.years:
-        keys = [f"{y}-{month:02d}" for month in range(1, 13)]
+        keys = liquidity.months(y)
         rows.append(
             [
                 f"{y} {word('cash_month', lang)}",
-                *(number(monthly[k]["cash"], lang, 0) for k in keys),
+                *(number(monthly[k].cash, lang, 0) for k in keys),
             ]
         )
         rows.append(
             [
                 f"{y} {word('credit_month', lang)}",
-                *(number(monthly[k]["credit"], lang, 0) for k in keys),
+                *(number(monthly[k].credit, lang, 0) for k in keys),
             ]
         )
-        for month, key in enumerate(keys, start=1):
-            cell = monthly[key]
+        for _, month in keys:
+            cell = monthly[y, month]
             name = f"{label(MONTHS, str(month), lang)} {y}"
-            if cell["floor"] is not None and cell["cash"] < cell["floor"] - 1e-5:
-                broken.append(
-                    f"{name} ({number(cell['cash'] - cell['floor'], lang, 1)})"
-                )
-            elif (
-                cell["floor"] is not None and abs(cell["cash"] - cell["floor"]) <= 1e-5
-            ):
+            if cell.floor is not None and cell.cash < cell.floor - 1e-5:
+                broken.append(f"{name} ({number(cell.cash - cell.floor, lang, 1)})")
+            elif cell.floor is not None and abs(cell.cash - cell.floor) <= 1e-5:
                 binding.append(name)
-            if cell["credit"] > 1e-5:
-                credit_months.append(f"{name} ({number(cell['credit'], lang, 1)})")
-    floors = sorted({c["floor"] for c in monthly.values() if c["floor"] is not None})
+            if cell.credit > 1e-5:
+                credit_months.append(f"{name} ({number(cell.credit, lang, 1)})")
+    floors = sorted({c.floor for c in monthly.values() if c.floor is not None})
     notes = [
         f"{word('limit', lang)}: "
         + ", ".join(number(f, lang, 0) for f in floors)
@@ -313,20 +310,18 @@ def _debt(r: PlanResult, lang: str) -> Section:
         [
             word(f"debt_{measure}", lang),
             *(
-                number(debt[measure][y], lang, 2 if "ratio" in measure else 1)
+                number(getattr(debt, measure)[y], lang, 2 if "ratio" in measure else 1)
                 for y in r.years
             ),
         ]
         for measure in measures
     ]
     notes = []
-    for reading in debt["readings"]:
-        debt_words = (
-            "lån" if reading["numerator"] == "loans" else "långfristiga skulder"
-        )
+    for reading in debt.readings:
+        debt_words = "lån" if reading.numerator == "loans" else "långfristiga skulder"
         if lang != "sv":
             debt_words = (
-                "loans" if reading["numerator"] == "loans" else "long-term liabilities"
+                "loans" if reading.numerator == "loans" else "long-term liabilities"
             )
         pharma = {
             ("sv", True): "med läkemedelsbidrag",
@@ -335,14 +330,12 @@ def _debt(r: PlanResult, lang: str) -> Section:
             ("en", False): "without pharma grant",
         }
         ratio = ", ".join(
-            f"{y}: {number(v, lang, 1)} %" for y, v in reading["ratio"].items()
+            f"{y}: {number(v, lang, 1)} %" for y, v in reading.ratio.items()
         )
-        broken = [str(y) for y, met in reading["ratio_met"].items() if not met]
-        over = [str(y) for y, met in reading["loan_ceiling_met"].items() if not met]
-        mark = " *" if reading["used"] else ""
-        grant = pharma[
-            (lang if lang == "sv" else "en", reading["include_pharma_grant"])
-        ]
+        broken = [str(y) for y, met in reading.ratio_met.items() if not met]
+        over = [str(y) for y, met in reading.loan_ceiling_met.items() if not met]
+        mark = " *" if reading.used else ""
+        grant = pharma[(lang if lang == "sv" else "en", reading.include_pharma_grant)]
         notes.append(
             f"{debt_words}, {grant}"
             f"{mark}: {ratio}; {word('debt_ratio_limit', lang)} {word('not_met', lang)}: "
@@ -366,9 +359,11 @@ def comparison_sections(c: Comparison, lang: str, naming: Naming) -> list[Sectio
         sections.append(_side_by_side_savings(d, o, lang, naming))
     sections.append(_side_by_side_targets(d, o, lang))
     if o.diagnosis:
-        sections.append(diagnosis_section(o, lang, naming))
+        sections.append(diagnosis_section(o.diagnosis, lang, naming))
     if d.findings:
-        sections.append(Section(word("findings", lang), notes=list(d.findings)))
+        sections.append(
+            Section(word("findings", lang), notes=finding_texts(d.findings, lang))
+        )
     return sections
 
 
@@ -480,10 +475,10 @@ def _side_by_side_targets(d: PlanResult, o: PlanResult, lang: str) -> Section:
     return Section(word("targets", lang) + ": " + word("not_met", lang), columns, rows)
 
 
-def fou_sections(table: dict, lang: str, naming: Naming) -> list[Section]:
+def fou_sections(table: FouTable, lang: str, naming: Naming) -> list[Section]:
     """The FoU level table, the extra savings per committee, benchmarks, calibration."""
     rows, statuses = [], []
-    for row in table["levels"]:
+    for row in table.levels:
         rows.append(
             [
                 number(row.fou_tkr, lang, 0),
@@ -516,16 +511,16 @@ def fou_sections(table: dict, lang: str, naming: Naming) -> list[Section]:
         )
     ]
     notes = [
-        f"{word('fou_base', lang)}: {number(table['base_fou_tkr'], lang, 0)} tkr "
-        f"({word('from_year', lang)} {table['from_year']})",
+        f"{word('fou_base', lang)}: {number(table.base_fou_tkr, lang, 0)} tkr "
+        f"({word('from_year', lang)} {table.from_year})",
         word("fou_benchmarks", lang)
         + ": "
         + ", ".join(
             f"{region} {number(value, lang, 0)}"
-            for region, value in table["benchmarks"].items()
+            for region, value in table.benchmarks.items()
         ),
     ]
-    for row in table["levels"]:
+    for row in table.levels:
         if row.broken:
             notes.append(
                 f"{number(row.fou_tkr, lang, 0)} tkr: "
@@ -545,7 +540,7 @@ def fou_sections(table: dict, lang: str, naming: Naming) -> list[Section]:
         next(
             (
                 r.extra_savings_by_committee
-                for r in table["levels"]
+                for r in table.levels
                 if r.extra_savings_by_committee
             ),
             {},
@@ -560,7 +555,7 @@ def fou_sections(table: dict, lang: str, naming: Naming) -> list[Section]:
                     for c in committees
                 ),
             ]
-            for row in table["levels"]
+            for row in table.levels
         ]
         sections.append(
             Section(
@@ -570,16 +565,16 @@ def fou_sections(table: dict, lang: str, naming: Naming) -> list[Section]:
             )
         )
     calibration = [
-        f"{point['year']} ({number(point['fou_tkr'], lang, 0)} tkr): "
+        f"{point.year} ({number(point.fou_tkr, lang, 0)} tkr): "
         + ", ".join(
-            f"{word('fou_' + short, lang)} {point['model'][c]} / {point['granted'][c]}"
+            f"{word('fou_' + short, lang)} {point.model[c]} / {point.granted[c]}"
             for short, c in (
                 ("phd", "phd_parttime"),
                 ("postdoc", "postdoc_parttime"),
                 ("projects", "project_funds"),
             )
         )
-        for point in table["calibration"]
+        for point in table.calibration
     ]
     sections.append(Section(word("fou_calibration", lang), notes=calibration))
     return sections

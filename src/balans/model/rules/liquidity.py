@@ -22,7 +22,7 @@ LIQUIDITY_FLOOR = Rule(
         for month in range(1, 13)
     },
     value=lambda m, y, month: m.monthly_cash[y, month],
-    recompute=lambda r, s, i: r.liquidity["monthly"][f"{i[0]}-{i[1]:02d}"]["cash"],
+    recompute=lambda r, s, i: r.liquidity.monthly[i].cash,
     in_max_margin=True,
     override="rules.liquidity_floor.floor.{year}",
 )
