@@ -95,9 +95,13 @@ def test_applied_variant_solves_to_the_fresh_build_objective():
         make_scenario(*random_variant(random.Random(7))).scenario,
     )
     apply(m, variant)
-    updated = solver.solve(m, raise_exception_on_nonoptimal_result=False)
+    updated = solver.solve(
+        m, raise_exception_on_nonoptimal_result=False, load_solutions=False
+    )
     rebuilt = Highs().solve(
-        build_model(variant, "optimal"), raise_exception_on_nonoptimal_result=False
+        build_model(variant, "optimal"),
+        raise_exception_on_nonoptimal_result=False,
+        load_solutions=False,
     )
     assert updated.termination_condition == rebuilt.termination_condition
     if rebuilt.incumbent_objective is not None:

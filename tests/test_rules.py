@@ -28,9 +28,17 @@ SNAPSHOTS = Path(__file__).parent / "snapshots" / "rules"
 UPDATE = os.environ.get("BALANS_UPDATE_SNAPSHOTS") == "1"
 
 
+def _every_rule_on(data):
+    """Switch on the rules that have no rows while off, with a limit each."""
+    data["rules"]["result_target"]["minimum"] = {2027: 260.0}
+    data["rules"]["savings_ramp"]["max_decrease_pct"] = 2.0
+
+
 @pytest.fixture(scope="module")
 def tiny_model():
-    scenario = tiny_scenario(fou_per_inhabitant=True, result_share_of_revenue=True)
+    scenario = tiny_scenario(
+        edit=_every_rule_on, fou_per_inhabitant=True, result_share_of_revenue=True
+    )
     return build_model(build_data(scenario), "optimal")
 
 
@@ -76,24 +84,45 @@ def test_result_share_rule_is_off_by_default_and_has_no_rows(optimal_plan):
     assert not any(t.id == "result_share_of_revenue" for t in optimal_plan.targets)
 
 
+SHARE_ON = (
+    "rules.result_share_of_revenue.enabled=true",
+    "rules.result_target.enabled=false",
+)
+
+
 def test_result_share_rule_is_reported_in_percent_and_verified():
-    plan = optimise(make_scenario("rules.result_share_of_revenue.enabled=true"))
-    rows = [t for t in plan.targets if t.id == "result_share_of_revenue"]
-    assert [r.year for r in rows] == [2026, 2027, 2028, 2029, 2030]
-    assert all(r.unit == "%" and r.limit == pytest.approx(2.0) for r in rows)
-    assert all(r.enforced and r.met for r in rows)
-    # 2 % of ~6 000 Mkr is ~120 Mkr: the 2026 result of 0 (decided) cannot stay.
-    assert plan.income["result"][2026] >= 0.02 * 5999.0 - 1.0
-    # A rule in % binds and carries a price like any other (not a key figure).
-    assert any(r.binding and r.shadow_price for r in rows)
+    plan = optimise(make_scenario(*SHARE_ON), "min-savings")
+    rows = {t.year: t for t in plan.targets if t.id == "result_share_of_revenue"}
+    assert sorted(rows) == [2026, 2027, 2028, 2029, 2030]
+    assert all(r.unit == "%" and r.limit == pytest.approx(2.0) for r in rows.values())
+    # 2026 is the decided budget (result 0, Tabell 2): a fact, reported as a breach.
+    assert not rows[2026].met
+    locked = [b for b in plan.breaches if b.rule == "result_share_of_revenue"]
+    assert [(b.year, b.locked_year) for b in locked] == [(2026, True)]
+    # From 2027 the plan keeps it (restoration asks more than 2 % here).
+    assert all(rows[y].enforced and rows[y].met for y in range(2027, 2031))
+
+
+def test_a_share_rule_in_percent_binds_with_a_price():
+    """4.5 % a year is more than restoration needs: it binds, like any Mkr rule."""
+    plan = optimise(
+        make_scenario(*SHARE_ON, "rules.result_share_of_revenue.share_pct=4.5"),
+        "min-savings",
+    )
+    later = [
+        t for t in plan.targets if t.id == "result_share_of_revenue" and t.year > 2026
+    ]
+    assert all(r.met for r in later)
+    assert any(r.binding and r.shadow_price for r in later)
 
 
 def test_a_higher_share_needs_more_savings():
-    low = optimise(make_scenario("rules.result_share_of_revenue.enabled=true"))
+    low = optimise(
+        make_scenario(*SHARE_ON, "rules.result_share_of_revenue.share_pct=4"),
+        "min-savings",
+    )
     high = optimise(
-        make_scenario(
-            "rules.result_share_of_revenue.enabled=true",
-            "rules.result_share_of_revenue.share_pct=2.5",
-        )
+        make_scenario(*SHARE_ON, "rules.result_share_of_revenue.share_pct=4.5"),
+        "min-savings",
     )
     assert high.objective > low.objective + 1.0

@@ -7,6 +7,7 @@ finds the best plan under the same rules, `compare` does both.
 from __future__ import annotations
 
 import time
+from dataclasses import asdict
 from pathlib import Path
 
 from balans.diagnose import diagnose
@@ -14,6 +15,7 @@ from balans.errors import BalansError
 from balans.findings import find_findings
 from balans.model.build import build_model
 from balans.model.data import ModelData, build_data
+from balans.priorities import breaches, solve_by_priority
 from balans.results import Comparison, PlanResult, collect_result
 from balans.scenario.load import LoadedScenario
 from balans.solve import INFEASIBLE, solve_model, write_model
@@ -52,13 +54,17 @@ def optimise(
     model_path: str | Path | None = None,
     time_limit: float | None = None,
     findings: bool = True,
+    strict: bool = False,
 ) -> PlanResult:
-    """The optimal plan; an infeasible scenario comes back with its diagnosis.
+    """The optimal plan; when the targets conflict, the closest plan by priority.
 
-    `findings` adds the documents' findings, which need the decided plan too;
-    callers that solve many variants (or have the decided plan) pass False.
+    With `strict` (or `planning.strict`) a scenario whose targets cannot all
+    hold comes back infeasible with its diagnosis instead. `findings` adds the
+    documents' findings, which need the decided plan too; callers that solve
+    many variants (or have the decided plan) pass False.
     """
     s = loaded.scenario
+    strict = strict or s.planning.strict
     data = build_data(s)
     started = time.perf_counter()
     m = build_model(data, "optimal", objective)
@@ -66,12 +72,20 @@ def optimise(
     if model_path is not None:
         write_model(m, model_path)
     outcome = solve_model(m, time_limit=time_limit)
+    stages = []
+    if outcome.status == INFEASIBLE and not strict:
+        outcome, stages = solve_by_priority(m, data, time_limit)
     outcome.build_seconds = build_seconds
     result = collect_result(m, s, data, outcome, "optimal")
     result.solver["build_seconds"] = round(build_seconds, 4)
     result.applied_overrides = list(loaded.applied_overrides)
+    if stages and outcome.optimal:
+        result.breaches = breaches(m, data)
+        result.solver["priorities"] = [asdict(stage) for stage in stages]
     if outcome.status == INFEASIBLE:
-        result.diagnosis = diagnose(m, data)
+        fresh = build_model(data, "optimal", objective)
+        solve_model(fresh, time_limit=time_limit, duals=False)
+        result.diagnosis = diagnose(fresh, data)
     else:
         verify_plan(result, s)
     if findings:
@@ -79,9 +93,11 @@ def optimise(
     return result
 
 
-def compare(loaded: LoadedScenario, objective: str | None = None) -> Comparison:
+def compare(
+    loaded: LoadedScenario, objective: str | None = None, strict: bool = False
+) -> Comparison:
     """Decided and optimal side by side (the findings are computed once)."""
     decided = evaluate(loaded)
-    optimal = optimise(loaded, objective, findings=False)
+    optimal = optimise(loaded, objective, findings=False, strict=strict)
     optimal.findings = list(decided.findings)
     return Comparison(decided, optimal)

@@ -189,6 +189,7 @@ class PlanResult:
     applied_overrides: list[str] = field(default_factory=list)
     diagnosis: Diagnosis | None = None
     solver: dict[str, Any] = field(default_factory=dict)
+    breaches: list[Any] = field(default_factory=list)  # priorities.Breach
 
     @property
     def has_plan(self) -> bool:
@@ -268,14 +269,8 @@ def collect_result(
 
 
 def primary_objective(m: pyo.ConcreteModel) -> float:
-    """The objective without its tie-break terms, in Mkr."""
-    if m.objective_name == "min-savings":
-        return pyo.value(m.weighted_savings)
-    if m.objective_name == "closest-to-decided":
-        return pyo.value(m.distance_to_decided)
-    if m.objective_name == "max-fou":
-        return pyo.value(m.fou_floor)
-    return pyo.value(m.margin)
+    """The objective without its smoothing and tie-break terms (Mkr; % for fair-share)."""
+    return pyo.value(m.primary)
 
 
 def _series(component, years: list[int]) -> dict[int, float]:

@@ -48,11 +48,25 @@ _INFEASIBLE = {
 }
 
 
+def _solver_for(m: pyo.ConcreteModel):
+    """The model's own persistent HiGHS instance: later solves only send changes.
+
+    The closest plan and the diagnosis solve one model several times with other
+    objectives and slack bounds; `apply` changes its numbers. Pyomo's persistent
+    interface finds those changes, so the model is translated once.
+    """
+    solver = getattr(m, "_balans_highs", None)
+    if solver is None:
+        solver = SolverFactory("highs")
+        m._balans_highs = solver
+    return solver
+
+
 def solve_model(
     m: pyo.ConcreteModel, time_limit: float | None = None, duals: bool = True
 ) -> SolveOutcome:
     """Solve `m`; load the solution (and duals) only when it is optimal."""
-    solver = SolverFactory("highs")
+    solver = _solver_for(m)
     started = time.perf_counter()
     options = {"load_solutions": False, "raise_exception_on_nonoptimal_result": False}
     if time_limit is not None:

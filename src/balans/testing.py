@@ -119,6 +119,7 @@ def tiny_scenario(last_year: int = 2027, edit=None, **rules: bool):
         vintage["deadline"] = min(vintage["deadline"], last_year)
         vintage["amount"] = amount
     restoration["vintages"][0]["deadline"] = last_year - 1
+    data["planning"]["locked_years"] = []  # every lever a variable, for the snapshots
     for setting, on in rules.items():
         data["rules"][setting]["enabled"] = on
     if edit is not None:
@@ -166,7 +167,7 @@ def rule_rows_text(m, key: str) -> str:
             for var, coef in zip(repn.linear_vars, repn.linear_coefs, strict=True)
             if coef != 0
         )
-        body = " ".join(f"{coef:+.9g} {name}" for name, coef in terms)
+        body = " ".join(f"{_rounded(coef):+.9g} {name}" for name, coef in terms)
         constant = repn.constant or 0.0
         bounds = []
         if con.lower is not None:
@@ -180,4 +181,9 @@ def rule_rows_text(m, key: str) -> str:
 def _number(bound, constant: float) -> str:
     import pyomo.environ as pyo
 
-    return f"{pyo.value(bound) - constant:.9g}"
+    return f"{_rounded(pyo.value(bound) - constant):.9g}"
+
+
+def _rounded(value: float) -> float:
+    """Nine decimals, without float noise or a negative zero."""
+    return round(value, 9) + 0.0

@@ -21,7 +21,7 @@ import pyomo.environ as pyo
 from balans.errors import BalansError
 from balans.model.data import ModelData
 from balans.model.registry import LP_RULES
-from balans.model.rules.common import RuleParts, add_rule, apply_limits
+from balans.model.rules.common import RuleParts, add_rule, apply_limits, split_index
 from balans.units import tkr_to_mkr
 
 Mode = Literal["decided", "optimal"]
@@ -65,6 +65,12 @@ SCALARS = {
     "bas_alf_opening_fou_tkr": lambda d: d.bas_alf["opening_fou_tkr"],
     "debt_ratio_other_debt": lambda d: d.rules.debt_ratio_other_debt,
     "max_new_borrowing": lambda d: d.levers.max_new_borrowing,
+    "next_year_cost_growth": lambda d: d.next_year_cost_growth,
+    "next_year_revenue_growth": lambda d: d.next_year_revenue_growth,
+    "floor_counts_unused_credit": lambda d: float(
+        d.scenario.rules.liquidity_floor.count_unused_credit
+    ),
+    "smoothing_weight": lambda d: d.levers.smoothing_weight,
 }
 """Mutable scalar parameter -> how its value follows from the ModelData."""
 
@@ -87,6 +93,7 @@ class Shape:
     fou_levels: int
     bas_alf_lag: int
     amortisation_years: tuple[int, ...]
+    locked_years: tuple[int, ...]
     enabled_rules: tuple[str, ...]
     rule_indices: tuple[tuple, ...]
 
@@ -107,6 +114,7 @@ def shape_of(data: ModelData, mode: Mode, objective: str) -> Shape:
         ),
         bas_alf_lag=int(data.bas_alf["lag"]),
         amortisation_years=tuple(sorted(data.amortisation_min)),
+        locked_years=tuple(data.locked_years) if mode == "optimal" else (),
         enabled_rules=tuple(k for k, on in data.rules.enabled.items() if on),
         rule_indices=tuple(tuple(rule.limits(data)) for rule in LP_RULES),
     )
@@ -186,8 +194,7 @@ def apply(m: pyo.ConcreteModel, data: ModelData) -> None:
     for parts in m.rule_parts.values():
         apply_limits(parts, data)
     apply_objective_data(m, data)
-    if m.mode == "decided":
-        fix_to_decided(m, data)
+    fix_to_decided(m, data, data.years if m.mode == "decided" else m.shape.locked_years)
 
 
 def _diff(old: Shape, new: Shape) -> str:
@@ -257,9 +264,9 @@ def define_levers(m: pyo.ConcreteModel, data: ModelData, mode: Mode) -> None:
 def apply_fou_bounds(m: pyo.ConcreteModel, data: ModelData) -> None:
     """FoU bounds: the decided level, or the objective's range from fou.from_year."""
     levers, decided = data.levers, data.decided.fou_tkr
-    free = m.mode == "optimal"
     for y in m.years:
         low = high = decided[y]
+        free = m.mode == "optimal" and y not in m.shape.locked_years
         if free and y in m.fou_years:
             low = levers.fou_min_tkr if m.shape.objective == "max-fou" else decided[y]
             high = max(low, levers.fou_max_tkr)
@@ -531,48 +538,88 @@ def define_months(m: pyo.ConcreteModel, data: ModelData) -> None:
             m.profile[annual[line][0], month] * m.annual_flow[line, y]
         ),
     )
-    m.bank_balance = pyo.Var(m.years, m.months)
+    m.own_funds = pyo.Var(m.years, m.months)
 
     def balance_before(m, y, month):
         if month > 1:
-            return m.bank_balance[y, month - 1]
+            return m.own_funds[y, month - 1]
         return _before(m, m.opening_cash, m.cash, y)
 
-    m.bank_balance_definition = pyo.Constraint(
+    m.own_funds_definition = pyo.Constraint(
         m.years,
         m.months,
         rule=lambda m, y, month: (
-            m.bank_balance[y, month]
+            m.own_funds[y, month]
             == balance_before(m, y, month)
             + sum(m.monthly_flow[line, y, month] for line in m.flow_lines)
         ),
     )
+    # Likvida medel on the bank account: own funds plus credit drawn. The account
+    # cannot be overdrawn, so credit is drawn exactly where own funds run short.
     m.monthly_cash = pyo.Expression(
         m.years,
         m.months,
-        rule=lambda m, y, month: m.bank_balance[y, month] + m.credit[y, month],
+        rule=lambda m, y, month: m.own_funds[y, month] + m.credit[y, month],
+    )
+    m.account_not_overdrawn = pyo.Constraint(
+        m.years, m.months, rule=lambda m, y, month: m.monthly_cash[y, month] >= 0
     )
 
 
 def define_objective(m: pyo.ConcreteModel, data: ModelData, name: str) -> None:
-    """min-savings, closest-to-decided, max-margin or max-fou, each with tie-breaks."""
+    """The chosen objective, with the smoothing term and the tie-breaks.
+
+    min-savings: least weighted new savings over the horizon. min-burden: least
+    accumulated savings, every year's cumulative savings counted (a saving made
+    early weighs once per remaining year, so savings come as late as the rules
+    allow). fair-share: the least largest cumulative savings of any committee
+    as a share of its cost pressure (every committee carries the same share).
+    closest-to-decided, max-margin, max-fou: see their functions.
+    """
     m.weighted_savings = pyo.Expression(
         expr=sum(
             m.savings_weight[c] * m.savings[y, c] for y in m.years for c in m.committees
         )
     )
     define_tie_break(m)
+    define_smoothing(m)
+    secondary = m.smoothing + TIE_BREAK * m.tie_break
     if name == "min-savings":
-        m.objective = pyo.Objective(expr=m.weighted_savings + TIE_BREAK * m.tie_break)
+        m.primary = pyo.Expression(expr=m.weighted_savings)
+        m.objective = pyo.Objective(expr=m.primary + secondary)
+    elif name == "min-burden":
+        m.primary = pyo.Expression(
+            expr=sum(
+                m.savings_weight[c] * m.cumulative_savings[y, c]
+                for y in m.years
+                for c in m.committees
+            )
+        )
+        m.objective = pyo.Objective(expr=m.primary + secondary)
+    elif name == "fair-share":
+        m.largest_share = pyo.Var(bounds=(0, None))
+        m.share_at_most_largest = pyo.Constraint(
+            m.years,
+            m.committees,
+            rule=lambda m, y, c: (
+                m.cumulative_savings[y, c] <= m.largest_share * m.cost_pressure[y, c]
+            ),
+        )
+        m.primary = pyo.Expression(expr=100 * m.largest_share)  # percent
+        # 1000 Mkr per percentage point: the share first, then the least savings.
+        m.objective = pyo.Objective(
+            expr=1000 * m.primary + m.weighted_savings + secondary
+        )
     elif name == "closest-to-decided":
         define_distance_to_decided(m)
-        m.objective = pyo.Objective(
-            expr=m.distance_to_decided + TIE_BREAK * m.tie_break
-        )
+        m.primary = pyo.Expression(expr=m.distance_to_decided)
+        m.objective = pyo.Objective(expr=m.primary + secondary)
     elif name == "max-margin":
         define_margin_objective(m, data)
+        m.primary = pyo.Expression(expr=m.margin)
     elif name == "max-fou":
         define_fou_objective(m)
+        m.primary = pyo.Expression(expr=m.fou_floor)
     else:
         raise ValueError(f"unknown objective {name!r}")
     m.objective_name = name
@@ -599,7 +646,8 @@ def define_tie_break(m: pyo.ConcreteModel) -> None:
 
     Savings as equal a share of each committee's costs as possible (the
     largest share per year), savings as late as the rules allow (total
-    savings-years) and no borrowing and repaying in the same year.
+    savings-years), no borrowing and repaying in the same year, no credit drawn
+    and no FoU above the decided level that no rule asks for.
     """
     m.max_savings_share = pyo.Var(m.years, bounds=(0, None))
     m.equal_share = pyo.Constraint(
@@ -616,6 +664,27 @@ def define_tie_break(m: pyo.ConcreteModel) -> None:
         )
         + sum(m.cumulative_savings[y, c] for y in m.years for c in m.committees)
         + sum(m.new_debt[y] + m.repayment[y] for y in m.years)
+        + sum(m.credit[y, month] for y in m.years for month in m.months)
+        + sum(tkr_to_mkr(m.fou_tkr[y]) for y in m.years)
+    )
+
+
+def define_smoothing(m: pyo.ConcreteModel) -> None:
+    """smoothing_weight x the year-to-year changes of every committee's new savings."""
+    later = [y for y in m.years if y != m.years.first()]
+    m.savings_increase = pyo.Var(later, m.committees, bounds=(0, None))
+    m.savings_decrease = pyo.Var(later, m.committees, bounds=(0, None))
+    m.savings_change = pyo.Constraint(
+        later,
+        m.committees,
+        rule=lambda m, y, c: (
+            m.savings[y, c] - m.savings[y - 1, c]
+            == m.savings_increase[y, c] - m.savings_decrease[y, c]
+        ),
+    )
+    m.smoothing = pyo.Expression(
+        expr=m.smoothing_weight
+        * sum(m.savings_increase[k] + m.savings_decrease[k] for k in m.savings_increase)
     )
 
 
@@ -659,7 +728,10 @@ def define_margin_objective(m: pyo.ConcreteModel, data: ModelData) -> None:
     m.margin.setlb(0.0)
     for parts in m.rule_parts.values():
         if parts.rule.in_max_margin and data.rules.enabled[parts.rule.key]:
-            parts.margin_weight.set_value(1.0)
+            for index in parts.index:
+                # A locked year's rows are the decided budget's: no margin to win.
+                if split_index(index)[0] not in m.shape.locked_years:
+                    parts.margin_weight[index].set_value(1.0)
     m.objective = pyo.Objective(
         expr=-m.margin + TIE_BREAK * (m.weighted_savings + m.tie_break)
     )
@@ -693,23 +765,22 @@ def define_fou_objective(m: pyo.ConcreteModel) -> None:
 
 
 def fix_decided_structure(m: pyo.ConcreteModel) -> None:
-    """The decided plan chooses nothing: no credit, no margin, no tie-break share."""
+    """The decided plan chooses nothing but the credit it must draw: no margin, no share."""
     for var in m.savings.values():
         var.setlb(None)  # a decided "saving" may be negative (costs above pressure)
         var.setub(None)
-    m.credit.fix(0.0)
     m.minimum_repayment.deactivate()
     m.max_savings_share.fix(0.0)
     m.equal_share.deactivate()
     m.margin.fix(0.0)
 
 
-def fix_to_decided(m: pyo.ConcreteModel, data: ModelData) -> None:
-    """Fix every lever at the decided value."""
+def fix_to_decided(m: pyo.ConcreteModel, data: ModelData, years) -> None:
+    """Fix every lever of `years` at the decided value (FoU through its bounds)."""
     decided = data.decided
-    for key, value in decided.savings.items():
-        m.savings[key].fix(value)
-    for y in data.years:
+    for y in years:
+        for c in data.committees:
+            m.savings[y, c].fix(decided.savings[y, c])
         m.new_debt[y].fix(decided.new_debt[y])
         m.repayment[y].fix(decided.repayment[y])
 

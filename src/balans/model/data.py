@@ -40,6 +40,8 @@ class RuleData:
 
     enabled: dict[str, bool]
     penalty: dict[str, float]
+    priority: dict[str, str]
+    aim_weight: dict[str, float]
     vintage_due: ByYear
     debt_ratio_other_debt: float
 
@@ -49,6 +51,7 @@ class LeverData:
     """Bounds and weights of the levers, from `levers.*` and `fou.*`."""
 
     savings_weights: dict[str, float]
+    smoothing_weight: float
     max_new_borrowing: float
     fou_min_tkr: float
     fou_max_tkr: float
@@ -103,6 +106,9 @@ class ModelData:
     bas_alf: dict[str, float]
     loan_weights: dict[str, float]
     debt_ratio_denominator: ByYear
+    locked_years: list[Year]
+    next_year_cost_growth: float
+    next_year_revenue_growth: float
     decided: DecidedLevers
     rules: RuleData
     levers: LeverData
@@ -195,6 +201,13 @@ def build_data(scenario: Scenario) -> ModelData:
         },
         loan_weights=loan_weights(s),
         debt_ratio_denominator=debt_ratio_denominators(s, tax_revenue),
+        locked_years=locked_years(s),
+        next_year_cost_growth=(
+            s.assumptions.lpik_pct[years[-1]]
+            + s.assumptions.volume_growth_pct[years[-1]]
+        )
+        / 100,
+        next_year_revenue_growth=s.assumptions.tax_base_growth_pct[years[-1]] / 100,
         decided=decided,
         rules=rule_data(s),
         levers=lever_data(s, decided),
@@ -226,6 +239,12 @@ def debt_ratio_denominators(s: Scenario, tax_revenue: ByYear) -> ByYear:
     }
 
 
+def locked_years(s: Scenario) -> list[Year]:
+    """Years whose levers stay decided: `planning.locked_years`, default the budget year."""
+    locked = s.planning.locked_years
+    return sorted(locked) if locked is not None else [s.horizon.first_year]
+
+
 def rule_data(s: Scenario) -> RuleData:
     """The numbers of every rule's limit, switch and diagnosis penalty."""
     from balans.model.registry import LP_RULES  # the registry imports this module
@@ -233,6 +252,8 @@ def rule_data(s: Scenario) -> RuleData:
     return RuleData(
         enabled={rule.key: rule.enabled(s) for rule in LP_RULES},
         penalty={rule.key: rule.penalty(s) for rule in LP_RULES},
+        priority={rule.key: rule.priority_in(s) for rule in LP_RULES},
+        aim_weight={rule.key: rule.aim_weight(s) for rule in LP_RULES},
         vintage_due=vintage_due(s),
         debt_ratio_other_debt=(
             s.opening.long_term_liabilities - s.opening.loans
@@ -266,6 +287,7 @@ def lever_data(s: Scenario, decided: DecidedLevers) -> LeverData:
     margin_cap, fou_cap = s.levers.max_total_savings, s.fou.savings_limit
     return LeverData(
         savings_weights={c: s.levers.savings_weights.get(c, 1.0) for c in s.committees},
+        smoothing_weight=s.levers.smoothing_weight,
         max_new_borrowing=s.levers.max_new_borrowing,
         fou_min_tkr=s.fou.min_tkr,
         fou_max_tkr=s.fou.max_tkr,
@@ -452,7 +474,7 @@ def loan_ceilings(s: Scenario, additional_book_value: ByYear) -> ByYear:
     rule = s.rules.loan_ceiling
     if rule.basis == "fixed":
         return dict(rule.limit)
-    return {
+    computed = {
         y: round_to_step(
             rule.share_pct
             / 100
@@ -462,3 +484,6 @@ def loan_ceilings(s: Scenario, additional_book_value: ByYear) -> ByYear:
         )
         for y in s.years
     }
+    if rule.published_limit_holds:
+        return {y: min(c, rule.limit.get(y, c)) for y, c in computed.items()}
+    return computed

@@ -18,8 +18,17 @@ from balans.model.rules.key_figures import (
 )
 from balans.model.rules.liquidity import LIQUIDITY_FLOOR
 from balans.model.rules.restoration import RESTORATION_GOAL, VINTAGE_DEADLINE
-from balans.model.rules.result import RESULT_NON_NEGATIVE, RESULT_SHARE_OF_REVENUE
-from balans.model.rules.savings import SAVINGS_CAPACITY
+from balans.model.rules.result import (
+    RESULT_NON_NEGATIVE,
+    RESULT_SHARE_OF_REVENUE,
+    RESULT_TARGET,
+    STRUCTURAL_BALANCE,
+)
+from balans.model.rules.savings import (
+    SAVINGS_CAPACITY,
+    SAVINGS_RAMP_DOWN,
+    SAVINGS_RAMP_UP,
+)
 
 LP_RULES: tuple[Rule, ...] = (
     COMMITTEE_FRAMES,
@@ -32,6 +41,10 @@ LP_RULES: tuple[Rule, ...] = (
     SAVINGS_CAPACITY,
     FOU_PER_INHABITANT,
     RESULT_SHARE_OF_REVENUE,
+    RESULT_TARGET,
+    STRUCTURAL_BALANCE,
+    SAVINGS_RAMP_UP,
+    SAVINGS_RAMP_DOWN,
 )
 """Enforced rules, in build and report order."""
 

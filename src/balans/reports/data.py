@@ -83,6 +83,7 @@ def plan_to_dict(r: PlanResult, lang: str) -> dict[str, Any]:
             "findings": finding_texts(r.findings, lang),
             "finding_records": [asdict(f) for f in r.findings],
             "diagnosis": None if r.diagnosis is None else asdict(r.diagnosis),
+            "breaches": [asdict(b) for b in r.breaches],
             "applied_overrides": list(r.applied_overrides),
             "solver": r.solver,
         }

@@ -82,6 +82,9 @@ def _partial_series(s: Scenario) -> Iterator[tuple[str, dict[int, float]]]:
     for committee, frames in rules.committee_frames.frames.items():
         yield f"rules.committee_frames.frames.{committee}", frames
     yield "rules.result_non_negative.minimum", rules.result_non_negative.minimum
+    yield "rules.result_target.minimum", rules.result_target.minimum
+    locked = s.planning.locked_years or []
+    yield "planning.locked_years", dict.fromkeys(locked, 0.0)
     yield "rules.debt_ratio.limit_pct", rules.debt_ratio.limit_pct
     yield "rules.loan_ceiling.limit", rules.loan_ceiling.limit
     yield "debt.amortisation_min_pct", s.debt.amortisation_min_pct

@@ -19,7 +19,23 @@ from pydantic import (
     model_validator,
 )
 
-OBJECTIVES = ("min-savings", "closest-to-decided", "max-margin", "max-fou")
+OBJECTIVES = (
+    "min-savings",
+    "min-burden",
+    "fair-share",
+    "closest-to-decided",
+    "max-margin",
+    "max-fou",
+)
+Objective = Literal[
+    "min-savings",
+    "min-burden",
+    "fair-share",
+    "closest-to-decided",
+    "max-margin",
+    "max-fou",
+]
+Priority = Literal["law", "council", "aim", "capacity"]
 
 
 def _finite(value: float) -> float:
@@ -377,7 +393,19 @@ class Rule(Strict):
 
     enabled: bool = True
     penalty: Annotated[float, Field(gt=0, le=1e6)] = Field(
-        1000.0, description="Elastic penalty per Mkr of slack in the diagnosis."
+        1000.0,
+        description="Weight per Mkr of slack: in the diagnosis, and within the rule's "
+        "priority when targets conflict.",
+    )
+    priority: Priority | None = Field(
+        None,
+        description="law, council, aim or capacity (never relaxed by the closest "
+        "plan); default the registry's (docs/model.md, Priorities).",
+    )
+    aim_weight: Annotated[float, Field(ge=0, le=1e3)] = Field(
+        0.5,
+        description="For a rule of priority aim: objective units per Mkr it falls "
+        "short (below 1: a Mkr of savings is worth more than a Mkr of the aim).",
     )
 
 
@@ -409,6 +437,44 @@ class ResultShareRule(Rule):
     )
     from_year: Year | None = Field(
         None, description="First year the rule applies (default: the budget year)."
+    )
+
+
+class ResultTargetRule(Rule):
+    """Årets resultat at least the council's target level (Mkr) in the given years."""
+
+    enabled: bool = False
+    minimum: Series = Field(default_factory=dict)
+
+
+class StructuralBalanceRule(Rule):
+    """The last year's result covers the next year's cost growth net of revenue growth.
+
+    A plan restored in the target year must not fall back into deficit the year
+    after: with no new savings, next year's costs grow by the last year's
+    LPIK + volume and its taxes and general grants by the last year's tax-base
+    growth; the projected result must stay at least `minimum`.
+    """
+
+    enabled: bool = False
+    minimum: Amount = Field(
+        0.0, description="Least projected result of the year after (Mkr)."
+    )
+
+
+class SavingsRampRule(Rule):
+    """New savings per committee change by at most a share of its costs from year to year."""
+
+    enabled: bool = False
+    max_increase_pct: Annotated[float, Field(ge=0, le=100)] | None = Field(
+        1.5,
+        description="Largest rise of a committee's new savings on the year before, "
+        "% of its cost pressure (null: no limit).",
+    )
+    max_decrease_pct: Annotated[float, Field(ge=0, le=100)] | None = Field(
+        None,
+        description="Largest fall, % of its cost pressure (null: no limit; savings are "
+        "permanent, so fewer new savings is no rebound).",
     )
 
 
@@ -455,12 +521,24 @@ class LoanCeilingRule(Rule):
         default_factory=dict,
         description="Fixed ceilings (basis: fixed), or the published ones to check.",
     )
+    published_limit_holds: bool = Field(
+        False,
+        description="With basis land_buildings: where `limit` gives a year, the "
+        "stricter of it and the computed ceiling holds.",
+    )
 
 
 class LiquidityRule(Rule):
-    """Likviditetsgolv: cash at the end of every month at least the floor (Mkr)."""
+    """Likviditetsgolv: likvida medel at the end of every month at least the floor (Mkr).
+
+    Likvida medel are the region's own funds: the bank balance without drawn
+    short-term credit. With `count_unused_credit` the unused checkkredit counts too.
+    """
 
     floor: Series
+    count_unused_credit: bool = Field(
+        False, description="Unused checkkredit counts towards the floor."
+    )
 
 
 class SavingsCapacityRule(Rule):
@@ -493,6 +571,11 @@ class Rules(Strict):
     committee_frames: FramesRule
     result_non_negative: ResultRule
     result_share_of_revenue: ResultShareRule = Field(default_factory=ResultShareRule)
+    result_target: ResultTargetRule = Field(default_factory=ResultTargetRule)
+    structural_balance: StructuralBalanceRule = Field(
+        default_factory=StructuralBalanceRule
+    )
+    savings_ramp: SavingsRampRule = Field(default_factory=SavingsRampRule)
     restoration: RestorationRule
     debt_ratio: DebtRatioRule
     loan_ceiling: LoanCeilingRule
@@ -500,6 +583,21 @@ class Rules(Strict):
     savings_capacity: SavingsCapacityRule
     fou_per_inhabitant: FouBenchmarkRule
     key_figures: KeyFigures = Field(default_factory=KeyFigures)
+
+
+class Planning(Strict):
+    """What the optimiser may change, and what it does when targets conflict."""
+
+    locked_years: list[Year] | None = Field(
+        None,
+        description="Years whose levers stay at the decided values (default: the "
+        "budget year, whose frames are decided).",
+    )
+    strict: bool = Field(
+        False,
+        description="No plan unless every target holds (exit 2 with the diagnosis) "
+        "instead of the closest plan by priority.",
+    )
 
 
 class Levers(Strict):
@@ -510,6 +608,11 @@ class Levers(Strict):
     )
     max_new_borrowing: NonNegative = Field(
         1000.0, description="Upper bound on new long-term loans per year (Mkr)."
+    )
+    smoothing_weight: Annotated[float, Field(ge=0, le=100)] = Field(
+        0.0,
+        description="Objective weight per Mkr of year-to-year change in a committee's "
+        "new savings (0: no smoothing term).",
     )
     max_total_savings: NonNegative | None = Field(
         None,
@@ -538,9 +641,8 @@ class Scenario(Strict):
     debt: Debt = Field(default_factory=Debt)
     rules: Rules
     levers: Levers = Field(default_factory=Levers)
-    objective: Literal["min-savings", "closest-to-decided", "max-margin", "max-fou"] = (
-        "min-savings"
-    )
+    objective: Objective = "min-savings"
+    planning: Planning = Field(default_factory=Planning)
 
     @property
     def years(self) -> list[int]:

@@ -25,6 +25,11 @@ if TYPE_CHECKING:
     from balans.scenario.schema import Scenario
 
 Sense = Literal["min", "max"]  # min: value at least the limit; max: at most
+Priority = Literal["law", "council", "aim", "capacity"]
+PRIORITY_ORDER: tuple[Priority, ...] = ("law", "council")
+"""Lexicographic priorities, most important first. `aim` rules are weighed
+against the objective instead; `capacity` rules are never relaxed by the
+closest plan (they say what the committees can deliver)."""
 Index = Hashable  # a year, (year, committee) or (year, month)
 
 
@@ -50,6 +55,7 @@ class Rule:
             rule is reported as a percentage (`unit == "%"`).
         switched_on: scenario -> on; default `rules.<setting>.enabled`.
         override: the `--set` path of the rule's limit (for explanations).
+        priority: law, council or capacity (docs/model.md, "Priorities").
 
     """
 
@@ -69,6 +75,7 @@ class Rule:
     percent_of: Callable[[Any, Scenario, int], float] | None = None
     switched_on: Callable[[Scenario], bool] | None = None
     override: str = ""
+    priority: Priority = "council"
     kind: Literal["rule"] = "rule"
 
     def enabled(self, s: Scenario) -> bool:
@@ -80,6 +87,14 @@ class Rule:
     def penalty(self, s: Scenario) -> float:
         """Elastic penalty per unit of slack in the diagnosis."""
         return getattr(s.rules, self.setting).penalty
+
+    def priority_in(self, s: Scenario) -> Priority:
+        """The rule's priority: the scenario's setting, else the registry's."""
+        return getattr(s.rules, self.setting).priority or self.priority
+
+    def aim_weight(self, s: Scenario) -> float:
+        """Objective units per unit of shortfall when the rule is an `aim`."""
+        return getattr(s.rules, self.setting).aim_weight
 
     @property
     def slack_unit(self) -> str:
@@ -162,14 +177,14 @@ def add_rule(m: pyo.ConcreteModel, rule: Rule, data: ModelData) -> RuleParts:
     m.add_component(f"{key}_limit", limits)
     slack = pyo.Var(rule_set, bounds=(0, 0))
     m.add_component(f"{key}_slack", slack)
-    weight = pyo.Param(mutable=True, initialize=0.0)
+    weight = pyo.Param(rule_set, mutable=True, initialize=0.0)
     m.add_component(f"{key}_margin_weight", weight)
 
     def constraint(m, *i):
         i = _key(i)
         if rule.sense == "min":
-            return values[i] + slack[i] - weight * m.margin >= limits[i]
-        return values[i] - slack[i] + weight * m.margin <= limits[i]
+            return values[i] + slack[i] - weight[i] * m.margin >= limits[i]
+        return values[i] - slack[i] + weight[i] * m.margin <= limits[i]
 
     holds = pyo.Constraint(rule_set, rule=constraint)
     m.add_component(key, holds)

@@ -52,6 +52,7 @@ RESULT_NON_NEGATIVE = Rule(
     recompute=lambda r, s, y: r.income["result"][y],
     in_max_margin=True,
     override="rules.result_non_negative.minimum.{year}",
+    priority="law",
 )
 
 RESULT_SHARE_OF_REVENUE = Rule(
@@ -70,4 +71,68 @@ RESULT_SHARE_OF_REVENUE = Rule(
     in_max_margin=True,
     percent_of=ratio_revenue,
     override="rules.result_share_of_revenue.share_pct",
+)
+
+
+RESULT_TARGET = Rule(
+    key="result_target",
+    setting="result_target",
+    sense="min",
+    unit="Mkr",
+    sv_label="Resultatmål",
+    en_label="Result target",
+    source="Regionplan 2026-2028: about 260 Mkr a year 2027-2030 (Tabell 2)",
+    formula="result[y] >= minimum[y]",
+    index_doc="years in `rules.result_target.minimum` (none while off)",
+    limits=lambda data: (
+        dict(sorted(data.scenario.rules.result_target.minimum.items()))
+        if data.scenario.rules.result_target.enabled
+        else {}
+    ),
+    value=lambda m, y: m.result[y],
+    recompute=lambda r, s, y: r.income["result"][y],
+    in_max_margin=True,
+    override="rules.result_target.minimum.{year}",
+)
+
+
+def _projected_next_result(r, s, year: int) -> float:
+    """Next year's result with no new savings, from a reported plan."""
+    a, i = s.assumptions, r.income
+    cost_growth = (a.lpik_pct[year] + a.volume_growth_pct[year]) / 100
+    revenue_growth = a.tax_base_growth_pct[year] / 100
+    revenue = (
+        i["tax_revenue"][year] + i["general_grants"][year] + i["pharma_grant"][year]
+    )
+    return (
+        i["result"][year]
+        + revenue_growth * revenue
+        - cost_growth * -i["operating_costs"][year]
+    )
+
+
+STRUCTURAL_BALANCE = Rule(
+    key="structural_balance",
+    setting="structural_balance",
+    sense="min",
+    unit="Mkr",
+    sv_label="Strukturell balans året efter",
+    en_label="Structural balance the year after",
+    source="Kommunallagen 11 kap.; ASSUMPTION: growth as in the last year",
+    formula="result[T] + g_rev x (taxes + grants)[T] - g_cost x costs[T] >= minimum",
+    index_doc="the last year `T` of the horizon (none while off)",
+    limits=lambda data: (
+        {data.years[-1]: data.scenario.rules.structural_balance.minimum}
+        if data.scenario.rules.structural_balance.enabled
+        else {}
+    ),
+    value=lambda m, y: (
+        m.result[y]
+        + m.next_year_revenue_growth
+        * (m.tax_revenue_data[y] + m.general_grants_data[y] + m.pharma_grant_data[y])
+        - m.next_year_cost_growth * -m.operating_costs[y]
+    ),
+    recompute=_projected_next_result,
+    in_max_margin=True,
+    override="rules.structural_balance.minimum",
 )
