@@ -15,7 +15,12 @@ from pyomo.contrib.solver.solvers.highs import Highs
 
 from balans.model.build import StructureChanged, apply, build_model
 from balans.model.data import build_data
-from balans.testing import highs_lp, lp_differences, make_scenario
+from balans.testing import (
+    feasible_scenario,
+    highs_lp,
+    lp_differences,
+    make_scenario,
+)
 
 YEARS = range(2026, 2031)
 PERTURBATIONS_PER_MODEL = 12
@@ -88,11 +93,11 @@ def test_apply_gives_the_lp_of_a_fresh_build(mode, objective):
 
 def test_applied_variant_solves_to_the_fresh_build_objective():
     """Re-solving the persistent instance after apply gives the rebuilt optimum."""
-    m = build_model(build_data(make_scenario().scenario), "optimal")
+    m = build_model(build_data(feasible_scenario().scenario), "optimal")
     solver = Highs()
     solver.solve(m)
     variant = build_data(
-        make_scenario(*random_variant(random.Random(7))).scenario,
+        feasible_scenario(*random_variant(random.Random(7))).scenario,
     )
     apply(m, variant)
     updated = solver.solve(

@@ -12,13 +12,13 @@ from balans.model.build import apply, build_model
 from balans.model.data import build_data
 from balans.plan import optimise
 from balans.solve import solve_model, write_model
-from balans.testing import SCENARIOS, make_scenario, tiny_loaded
+from balans.testing import SCENARIOS, feasible_scenario, make_scenario, tiny_loaded
 from balans.verify import verify_plan
 
 
 @pytest.mark.parametrize("suffix", [".mps", ".lp"])
 def test_written_model_solved_independently_gives_the_same_objective(tmp_path, suffix):
-    loaded = make_scenario()
+    loaded = feasible_scenario()
     data = build_data(loaded.scenario)
     m = build_model(data, "optimal")
     path = write_model(m, tmp_path / f"model{suffix}")
@@ -33,47 +33,54 @@ def test_written_model_solved_independently_gives_the_same_objective(tmp_path, s
     )
 
 
-def test_shadow_price_is_the_objective_gained_per_mkr(optimal_plan):
+NO_RESULT_TARGET = "rules.result_target.enabled=false"
+
+
+def test_shadow_price_is_the_objective_gained_per_mkr():
     """Loosen the binding restoration goal by 1 Mkr: the objective falls by its price."""
-    row = optimal_plan.target("restoration_goal", 2030)
+    plan = optimise(feasible_scenario(NO_RESULT_TARGET), "min-savings")
+    row = plan.target("restoration_goal", 2030)
     assert row.binding
     looser = optimise(
-        make_scenario(
+        feasible_scenario(
+            NO_RESULT_TARGET,
             "rules.restoration.vintages=[{year: 2023, amount: 464.0, deadline: 2027}, "
             "{year: 2024, amount: 211.0, deadline: 2030}, "
-            "{year: 2025, amount: 329.0, deadline: 2030}]"
-        )
+            "{year: 2025, amount: 329.0, deadline: 2030}]",
+        ),
+        "min-savings",
     )
-    assert optimal_plan.objective - looser.objective == pytest.approx(
+    assert plan.objective - looser.objective == pytest.approx(
         row.shadow_price, abs=2e-3
     )
 
 
-def test_shadow_prices_of_a_year_floor_add_up(optimal_plan):
+def test_shadow_prices_of_a_year_floor_add_up():
     """Lower the 2026 floor by 1 Mkr in every month: the gain is the sum of its prices."""
-    rows = [
-        r for r in optimal_plan.targets if r.id == "liquidity_floor" and r.year == 2026
-    ]
+    plan = optimise(feasible_scenario(NO_RESULT_TARGET), "min-savings")
+    rows = [r for r in plan.targets if r.id == "liquidity_floor" and r.year == 2026]
     assert any(r.binding for r in rows)
-    looser = optimise(make_scenario("rules.liquidity_floor.floor.2026=199"))
-    expected = sum(r.shadow_price for r in rows)
-    assert optimal_plan.objective - looser.objective == pytest.approx(
-        expected, abs=2e-3
+    looser = optimise(
+        feasible_scenario(NO_RESULT_TARGET, "rules.liquidity_floor.floor.2026=199"),
+        "min-savings",
     )
+    expected = sum(r.shadow_price for r in rows)
+    assert plan.objective - looser.objective == pytest.approx(expected, abs=2e-3)
 
 
 @pytest.mark.parametrize(
-    "objective", ["min-savings", "closest-to-decided", "max-margin"]
+    "objective",
+    ["min-savings", "min-burden", "fair-share", "closest-to-decided", "max-margin"],
 )
-def test_every_objective_gives_a_verified_plan(decided_scenario, objective):
-    plan = optimise(decided_scenario, objective)
+def test_every_objective_gives_a_verified_plan(feasible, objective):
+    plan = optimise(feasible, objective)
     assert plan.status == "optimal"
     assert plan.objective_name == objective
-    assert not plan.broken_targets()
+    assert not plan.broken_targets() and not plan.breaches
 
 
-def test_max_margin_keeps_the_decided_savings_effort(decided_scenario):
-    plan = optimise(decided_scenario, "max-margin")
+def test_max_margin_keeps_the_decided_savings_effort(feasible):
+    plan = optimise(feasible, "max-margin")
     optimal = sum(sum(c["savings"].values()) for c in plan.committees.values())
     decided = sum(sum(c["decided_savings"].values()) for c in plan.committees.values())
     assert optimal <= decided + 1e-6
@@ -91,10 +98,7 @@ def test_max_margin_keeps_the_decided_savings_effort(decided_scenario):
 
 
 def test_closest_to_decided_is_zero_when_the_decided_plan_keeps_every_rule():
-    loaded = make_scenario(
-        "rules.liquidity_floor.enabled=false",
-        "rules.restoration.enforce_vintage_deadlines=false",
-    )
+    loaded = feasible_scenario("rules.liquidity_floor.enabled=false")
     plan = optimise(loaded, "closest-to-decided")
     assert plan.objective == pytest.approx(0.0, abs=1e-6)
 
@@ -115,7 +119,7 @@ def test_verification_refuses_an_optimal_plan_that_breaks_a_rule(
     optimal_plan, decided_scenario
 ):
     rows = [dataclasses.replace(r) for r in optimal_plan.targets]
-    row = next(r for r in rows if r.id == "liquidity_floor")
+    row = next(r for r in rows if r.id == "liquidity_floor" and r.year == 2029)
     row.met = False
     with pytest.raises(VerificationError, match="enforced but not met"):
         verify_plan(
@@ -123,27 +127,29 @@ def test_verification_refuses_an_optimal_plan_that_breaks_a_rule(
         )
 
 
-def test_strict_loans_diagnosis_names_the_conflict():
+def test_strict_mode_diagnosis_names_the_conflict():
+    """Strict: the decided budget year breaks three rules, so there is no plan."""
     plan = optimise(make_scenario(base=SCENARIOS / "whatif-strict-loans.yaml"))
     assert plan.status == "infeasible"
-    relax = plan.diagnosis.relaxations
-    # The cheapest way out: a lower floor in December 2026 (the savings capacity,
-    # an estimate, carries a higher penalty than the decided targets).
-    assert [(r.rule, r.year, r.month) for r in relax] == [("liquidity_floor", 2026, 12)]
-    # 741.5 Mkr of loans leave 8.5 Mkr of room under the 750 ceiling.
-    assert relax[0].amount_mkr == pytest.approx(104.9, abs=0.05)
-    pressing = {(r.rule, r.year) for r in plan.diagnosis.pressing}
-    assert ("loan_ceiling", 2026) in pressing and ("savings_capacity", 2026) in pressing
-    alone = {a.rule: a for a in plan.diagnosis.alone}
-    # Each of three rules could make a plan possible on its own, the others cannot.
-    assert {k for k, a in alone.items() if a.possible} == {
-        "liquidity_floor",
-        "loan_ceiling",
-        "savings_capacity",
+    relax = {
+        (r.rule, r.year, r.month): r.amount_mkr for r in plan.diagnosis.relaxations
     }
-    assert alone["liquidity_floor"].by_year == {2026: pytest.approx(104.9, abs=0.05)}
-    assert alone["loan_ceiling"].amount_mkr == pytest.approx(105.35, abs=0.05)
-    assert alone["savings_capacity"].amount_mkr == pytest.approx(103.3, abs=0.05)
+    # Tabell 5/6: 741.5 + 150 = 891.5 Mkr of loans against the 750 Mkr lånetak.
+    assert relax["loan_ceiling", 2026, None] == pytest.approx(141.5, abs=0.05)
+    # 891.5 against 16 % of 3 + 1393.9 + 4054.6 = 5448.5 (Tabell 2): 19.7 Mkr too much.
+    assert relax["debt_ratio_ceiling", 2026, None] == pytest.approx(19.74, abs=0.05)
+    # December 2026: 62.9 Mkr of cash (Tabell 5) against the 200 Mkr floor.
+    assert relax["liquidity_floor", 2026, 12] == pytest.approx(137.1, abs=0.05)
+    # Each rule family alone cannot make a plan possible: the conflict is several.
+    assert not any(a.possible for a in plan.diagnosis.alone)
+
+
+def test_the_closest_plan_reports_the_same_conflicts_as_breaches(optimal_plan):
+    """Without strict the plan exists; the decided year's breaches are facts."""
+    assert optimal_plan.status == "optimal"
+    facts = {(b.rule, b.year) for b in optimal_plan.breaches if b.locked_year}
+    assert {("loan_ceiling", 2026), ("debt_ratio_ceiling", 2026)} <= facts
+    assert ("liquidity_floor", 2026) in facts
 
 
 def _minimum_2026(amount: float):
@@ -161,18 +167,15 @@ def test_tiny_infeasible_fixture_relaxes_the_only_rule_that_can_give():
     is exactly the gap to the best reachable result, so asking for that much
     less is feasible and a hundredth of a Mkr more is not.
     """
-    plan = optimise(tiny_loaded(edit=_minimum_2026(2000.0)))
+    plan = optimise(tiny_loaded(edit=_minimum_2026(2000.0)), strict=True)
     assert plan.status == "infeasible"
     relaxations = plan.diagnosis.relaxations
     assert [(r.rule, r.year) for r in relaxations] == [("result_non_negative", 2026)]
     reachable = 2000.0 - relaxations[0].amount
     assert 0 < reachable < 2000
-    assert optimise(tiny_loaded(edit=_minimum_2026(reachable - 1e-3))).status == (
-        "optimal"
-    )
-    assert optimise(tiny_loaded(edit=_minimum_2026(reachable + 1e-2))).status == (
-        "infeasible"
-    )
+    lower = optimise(tiny_loaded(edit=_minimum_2026(reachable - 1e-3)), strict=True)
+    higher = optimise(tiny_loaded(edit=_minimum_2026(reachable + 1e-2)), strict=True)
+    assert (lower.status, higher.status) == ("optimal", "infeasible")
     alone = {row.rule: row for row in plan.diagnosis.alone}
     assert alone["result_non_negative"].possible
     assert not alone["liquidity_floor"].possible
@@ -184,9 +187,10 @@ def test_interest_rate_reaches_the_result(decided_scenario):
 
     base = evaluate(decided_scenario)
     higher = evaluate(make_scenario(base=SCENARIOS / "whatif-interest-plus-1pp.yaml"))
-    # 2026: 600 Mkr of loans plus 150 raised in January: 750 Mkr all year -> 7.5 Mkr.
+    # 2026: 741.5 Mkr of loans (Tabell 5) plus 150 raised in January: 891.5 Mkr
+    # all year -> 8.915 Mkr.
     assert base.income["result"][2026] - higher.income["result"][2026] == pytest.approx(
-        7.5
+        8.915
     )
 
 
@@ -194,11 +198,11 @@ def test_updating_a_parameter_and_resolving_equals_a_rebuild():
     """Variants change numbers, not structure: a persistent re-solve must agree."""
     from pyomo.contrib.solver.common.factory import SolverFactory
 
-    loaded = make_scenario()
+    loaded = feasible_scenario()
     m = build_model(build_data(loaded.scenario), "optimal")
     solver = SolverFactory("highs")
     solver.solve(m)
-    variant = make_scenario(
+    variant = feasible_scenario(
         *(f"assumptions.interest_rate_pct.{y}=5.0" for y in range(2026, 2031)),
         "rules.liquidity_floor.floor.2027=250",
     )

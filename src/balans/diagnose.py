@@ -21,7 +21,7 @@ from balans.units import RELAXED_MKR as RELAXED
 def diagnose(m: pyo.ConcreteModel, data: ModelData) -> Diagnosis:
     """Explain an infeasible optimal-mode model; leaves the model elastic."""
     every = list(m.rule_parts.values())
-    enabled = [p for p in every if data.rules.enabled[p.rule.key]]
+    enabled = [p for p in every if data.rules.enabled[p.rule.key] and len(p.index)]
     m.objective.deactivate()
     m.elastic_objective = pyo.Objective(
         expr=sum(

@@ -561,8 +561,13 @@ def define_months(m: pyo.ConcreteModel, data: ModelData) -> None:
         m.months,
         rule=lambda m, y, month: m.own_funds[y, month] + m.credit[y, month],
     )
+    # The decided plan is evaluated even where its cash runs out: there the account
+    # is overdrawn (reported as negative cash); an optimal plan may not be.
+    m.overdraft = pyo.Var(m.years, m.months, bounds=(0, 0))
     m.account_not_overdrawn = pyo.Constraint(
-        m.years, m.months, rule=lambda m, y, month: m.monthly_cash[y, month] >= 0
+        m.years,
+        m.months,
+        rule=lambda m, y, month: m.monthly_cash[y, month] + m.overdraft[y, month] >= 0,
     )
 
 
@@ -665,6 +670,7 @@ def define_tie_break(m: pyo.ConcreteModel) -> None:
         + sum(m.cumulative_savings[y, c] for y in m.years for c in m.committees)
         + sum(m.new_debt[y] + m.repayment[y] for y in m.years)
         + sum(m.credit[y, month] for y in m.years for month in m.months)
+        + 100 * sum(m.overdraft[y, month] for y in m.years for month in m.months)
         + sum(tkr_to_mkr(m.fou_tkr[y]) for y in m.years)
     )
 
@@ -769,6 +775,7 @@ def fix_decided_structure(m: pyo.ConcreteModel) -> None:
     for var in m.savings.values():
         var.setlb(None)  # a decided "saving" may be negative (costs above pressure)
         var.setub(None)
+    m.overdraft.setub(None)
     m.minimum_repayment.deactivate()
     m.max_savings_share.fix(0.0)
     m.equal_share.deactivate()
