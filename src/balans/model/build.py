@@ -150,6 +150,9 @@ def build_structure(
     m.margin = pyo.Var(bounds=(-MARGIN_BOUND, MARGIN_BOUND), initialize=0.0)
     m.rule_parts = {rule.key: add_rule(m, rule, data) for rule in LP_RULES}
     define_objective(m, data, objective)
+    for y in m.shape.locked_years:
+        for month in m.months:  # a locked year's cash is the decided budget's
+            m.overdraft[y, month].setub(None)
     if mode == "decided":
         fix_decided_structure(m)
         deactivate_rules(m.rule_parts.values())
@@ -562,7 +565,8 @@ def define_months(m: pyo.ConcreteModel, data: ModelData) -> None:
         rule=lambda m, y, month: m.own_funds[y, month] + m.credit[y, month],
     )
     # The decided plan is evaluated even where its cash runs out: there the account
-    # is overdrawn (reported as negative cash); an optimal plan may not be.
+    # is overdrawn (reported as negative cash); an optimal plan may not be, except
+    # in a locked year, whose cash is the decided budget's.
     m.overdraft = pyo.Var(m.years, m.months, bounds=(0, 0))
     m.account_not_overdrawn = pyo.Constraint(
         m.years,
