@@ -42,6 +42,8 @@ BALANCE_LINES = (
     "total_liabilities",
     "total_equity_and_liabilities",
     "loans",
+    "pension_commitments",
+    "pension_commitments_payroll_tax",
 )
 CASH_FLOW_LINES = (
     "result",
@@ -57,7 +59,7 @@ CASH_FLOW_LINES = (
     "cash_change",
 )
 
-RESTORATION_LINES = ("opening", "result", "closing")
+RESTORATION_LINES = ("opening", "result", "adjustments", "balanskrav_result", "closing")
 STATEMENT_LINES = {
     "income": INCOME_LINES,
     "balance": BALANCE_LINES,

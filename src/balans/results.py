@@ -364,6 +364,10 @@ def balance_sheet(
             "long_term_liabilities": loans + data.other_long_term_liabilities,
             "short_term_liabilities": o.short_term_liabilities,
             "loans": loans,
+            "pension_commitments": s.budget.pension_commitments.get(y, 0.0),
+            "pension_commitments_payroll_tax": (
+                s.budget.pension_commitments_payroll_tax.get(y, 0.0)
+            ),
         }
         equity += income["result"][y]
         rows["machinery_equipment"] = fixed - sum(
@@ -427,13 +431,21 @@ def committee_table(
 def restoration_table(
     data: ModelData, results: dict[int, float], years: list[int]
 ) -> Table:
-    """Tabell 3: opening, result and closing unrestored deficit per year."""
-    table: Table = {"opening": {}, "result": {}, "closing": {}}
+    """Tabell 3: opening, result, balanskravsresultat and closing deficit per year."""
+    table: Table = {
+        "opening": {},
+        "result": {},
+        "closing": {},
+        "adjustments": {},
+        "balanskrav_result": {},
+    }
     balance = data.opening_restoration
     for y in years:
         table["opening"][y] = balance
         table["result"][y] = results[y]
-        balance += results[y]
+        table["adjustments"][y] = data.balanskrav_adjustment[y]
+        table["balanskrav_result"][y] = results[y] + data.balanskrav_adjustment[y]
+        balance += table["balanskrav_result"][y]
         table["closing"][y] = balance
     return table
 

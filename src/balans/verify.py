@@ -196,7 +196,14 @@ def _restoration_identities(r: PlanResult) -> list[str]:
             "restoration",
             y,
             t["closing"][y],
-            t["opening"][y] + t["result"][y],
+            t["opening"][y] + t["balanskrav_result"][y],
+        )
+        _check(
+            problems,
+            "balanskravsresultat",
+            y,
+            t["balanskrav_result"][y],
+            t["result"][y] + t["adjustments"][y],
         )
         _check(problems, "restoration result", y, t["result"][y], r.income["result"][y])
     return problems

@@ -42,6 +42,7 @@ BY_YEAR = {
     "net_investments_data": "net_investments",
     "pension_portfolio_purchases_data": "pension_portfolio_purchases",
     "pension_payment_data": "pension_payment",
+    "balanskrav_adjustment": "balanskrav_adjustment",
     "credit_limit": "credit_limit",
     "credit_rate": "credit_rate",
 }
@@ -470,10 +471,14 @@ def define_result_and_cash(m: pyo.ConcreteModel, data: ModelData) -> None:
             - m.pension_portfolio_purchases_data[y]
         ),
     )
+    m.balanskrav_result = pyo.Expression(
+        m.years, rule=lambda m, y: m.result[y] + m.balanskrav_adjustment[y]
+    )
     m.restoration_balance = pyo.Expression(
         m.years,
         rule=lambda m, y: (
-            m.opening_restoration + sum(m.result[t] for t in m.years if t <= y)
+            m.opening_restoration
+            + sum(m.balanskrav_result[t] for t in m.years if t <= y)
         ),
     )
 

@@ -99,6 +99,7 @@ class ModelData:
     payroll_tax_share: float
     profiles: dict[str, list[float]]
     pension_payment: ByYear
+    balanskrav_adjustment: ByYear
     credit_limit: ByYear
     credit_rate: ByYear
     loan_ceiling: ByYear
@@ -187,6 +188,7 @@ def build_data(scenario: Scenario) -> ModelData:
         / (100 + s.assumptions.pension_payroll_tax_pct),
         profiles=monthly_profiles(s),
         pension_payment=dict(s.liquidity.pension_payment),
+        balanskrav_adjustment=balanskrav_adjustments(s),
         credit_limit=dict(s.liquidity.credit_limit),
         credit_rate={y: s.liquidity.credit_rate_pct[y] / 100 for y in years},
         loan_ceiling=loan_ceilings(s, additional["book_value"]),
@@ -235,6 +237,17 @@ def debt_ratio_denominators(s: Scenario, tax_revenue: ByYear) -> ByYear:
         y: revenue_for_ratios(
             tax_revenue[y], s.budget.general_grants[y], s.budget.pharma_grant[y], pharma
         )
+        for y in s.years
+    }
+
+
+def balanskrav_adjustments(s: Scenario) -> ByYear:
+    """Balanskravsresultat less årets resultat, per year (0 unless the scenario says)."""
+    b = s.balanskrav
+    return {
+        y: b.adjustments.get(y, 0.0)
+        - b.reserve_deposits.get(y, 0.0)
+        + b.reserve_use.get(y, 0.0)
         for y in s.years
     }
 

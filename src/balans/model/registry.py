@@ -12,6 +12,7 @@ from balans.model.rules.fou import FOU_PER_INHABITANT
 from balans.model.rules.frames import COMMITTEE_FRAMES
 from balans.model.rules.key_figures import (
     EQUITY_RATIO,
+    EQUITY_RATIO_INCL_PENSIONS,
     GROSS_COST_GROWTH,
     NET_COST_GROWTH,
     QUICK_RATIO,
@@ -53,6 +54,7 @@ KEY_FIGURES: tuple[KeyFigure, ...] = (
     QUICK_RATIO,
     NET_COST_GROWTH,
     GROSS_COST_GROWTH,
+    EQUITY_RATIO_INCL_PENSIONS,
 )
 """Reported key figures, in report order within a year."""
 

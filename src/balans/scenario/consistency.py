@@ -24,6 +24,7 @@ def find_problems(scenario: Scenario) -> list[Problem]:
         _check_restoration,
         _check_statement_lines,
         _check_fou,
+        _check_balanskrav,
     )
     return [problem for check in checks for problem in check(scenario)]
 
@@ -50,6 +51,8 @@ def _full_series(s: Scenario) -> Iterator[tuple[str, dict[int, float], list[int]
         if isinstance(value, dict) and name not in (
             "committees",
             "additional_investments",
+            "pension_commitments",
+            "pension_commitments_payroll_tax",
         ):
             yield f"budget.{name}", value, years
     for section, obj in (
@@ -79,6 +82,14 @@ def _check_full_series(s: Scenario) -> Iterator[Problem]:
 def _partial_series(s: Scenario) -> Iterator[tuple[str, dict[int, float]]]:
     rules = s.rules
     yield "budget.additional_investments", s.budget.additional_investments
+    yield "balanskrav.adjustments", s.balanskrav.adjustments
+    yield "balanskrav.reserve_deposits", s.balanskrav.reserve_deposits
+    yield "balanskrav.reserve_use", s.balanskrav.reserve_use
+    yield "budget.pension_commitments", s.budget.pension_commitments
+    yield (
+        "budget.pension_commitments_payroll_tax",
+        s.budget.pension_commitments_payroll_tax,
+    )
     for committee, frames in rules.committee_frames.frames.items():
         yield f"rules.committee_frames.frames.{committee}", frames
     yield "rules.result_non_negative.minimum", rules.result_non_negative.minimum
@@ -201,3 +212,33 @@ def _check_fou(s: Scenario) -> Iterator[Problem]:
         for category in categories:
             if category not in getattr(allocation, key):
                 yield f"fou.allocation.{key}", f"no value for {category}"
+
+
+def _check_balanskrav(s: Scenario) -> Iterator[Problem]:
+    """The resultatreserv, as Kommunallagen 11 kap. allows it.
+
+    No reservation while deficits are unrestored or equity is negative, and no
+    use beyond what was reserved.
+    """
+    b = s.rules.restoration
+    unrestored = sum(v.amount for v in b.vintages) if b.enabled else 0.0
+    deposits = {y: v for y, v in s.balanskrav.reserve_deposits.items() if v > 0}
+    if deposits and (unrestored > 0 or s.opening.equity < 0):
+        year = min(deposits)
+        yield (
+            f"balanskrav.reserve_deposits.{year}",
+            f"no reservation to the resultatreserv while {unrestored:g} Mkr of "
+            f"deficits are unrestored and equity is {s.opening.equity:g} Mkr "
+            "(Kommunallagen 11 kap.); set it to 0",
+        )
+    reserve = s.balanskrav.opening_reserve
+    for year in s.years:
+        reserve += s.balanskrav.reserve_deposits.get(year, 0.0)
+        use = s.balanskrav.reserve_use.get(year, 0.0)
+        if use > reserve + 1e-9:
+            yield (
+                f"balanskrav.reserve_use.{year}",
+                f"uses {use:g} Mkr of a resultatreserv of {reserve:g} Mkr",
+            )
+            return
+        reserve -= use

@@ -167,6 +167,11 @@ class Opening(Strict):
     depreciation: NonPositive
     net_operating_costs: NonPositive
     fou_tkr: NonNegative = Field(description="FoU-medel in the opening year (tkr).")
+    pension_commitments: NonNegative | None = Field(
+        None,
+        description="Ansvarsförbindelse incl. löneskatt at the end of the opening "
+        "year (the base of soliditet including pension obligations).",
+    )
 
     @model_validator(mode="after")
     def _loans_within_liabilities(self) -> Opening:
@@ -211,6 +216,15 @@ class Budget(Strict):
     intangible_assets: NonNegativeSeries
     financial_fixed_assets: NonNegativeSeries
     fou_tkr: NonNegativeSeries
+    pension_commitments: NonNegativeSeries = Field(
+        default_factory=dict,
+        description="Ansvarsförbindelse: pensions earned before 1998, outside the "
+        "balance sheet, excluding löneskatt (Tabell 5 memo line), Mkr.",
+    )
+    pension_commitments_payroll_tax: NonNegativeSeries = Field(
+        default_factory=dict,
+        description="Löneskatt on the ansvarsförbindelse (Tabell 5 memo line), Mkr.",
+    )
     additional_investments: NonNegativeSeries = Field(
         default_factory=dict,
         description="Investments on top of the frame (e.g. Getingen 11), Mkr.",
@@ -279,6 +293,32 @@ class Liquidity(Strict):
     )
     credit_rate_pct: PercentSeries = Field(
         description="Yearly rate on credit drawn (percent of the average balance)."
+    )
+
+
+class Balanskrav(Strict):
+    """From årets resultat to the balanskravsresultat that restoration works on.
+
+    balanskravsresultat = årets resultat + adjustments (minus realisationsvinster
+    and unrealised gains on financial assets, plus unrealised losses: Kommunallagen
+    11 kap., LKBR) - reservations to the resultatreserv + use of it. Tabell 3
+    restores årets resultat, so the adjustments are 0 by default.
+    """
+
+    adjustments: Series = Field(
+        default_factory=dict,
+        description="Balanskravsjusteringar per year, Mkr (negative: gains removed).",
+    )
+    reserve_deposits: NonNegativeSeries = Field(
+        default_factory=dict,
+        description="Reservation to the resultatreserv (former RUR), Mkr.",
+    )
+    reserve_use: NonNegativeSeries = Field(
+        default_factory=dict,
+        description="Use of the resultatreserv, Mkr (needs a reserve to draw on).",
+    )
+    opening_reserve: NonNegative = Field(
+        0.0, description="Resultatreserv at the end of the opening year, Mkr."
     )
 
 
@@ -639,6 +679,7 @@ class Scenario(Strict):
     liquidity: Liquidity
     fou: FouSettings
     debt: Debt = Field(default_factory=Debt)
+    balanskrav: Balanskrav = Field(default_factory=Balanskrav)
     rules: Rules
     levers: Levers = Field(default_factory=Levers)
     objective: Objective = "min-savings"

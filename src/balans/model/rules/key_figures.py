@@ -39,6 +39,23 @@ def _equity_ratio(s: Scenario, r) -> Iterator[FigureValue]:
         before = ratio
 
 
+def _equity_ratio_incl_pensions(s: Scenario, r) -> Iterator[FigureValue]:
+    """Soliditet with the ansvarsförbindelse (incl. löneskatt) counted as a debt."""
+    b = r.balance
+    commitments = s.opening.pension_commitments
+    before = (
+        None
+        if commitments is None
+        else 100 * (s.opening.equity - commitments) / opening_total_assets(s)
+    )
+    for y in r.years:
+        owed = b["pension_commitments"][y] + b["pension_commitments_payroll_tax"][y]
+        ratio = 100 * (b["total_equity"][y] - owed) / b["total_assets"][y]
+        if before is not None:
+            yield FigureValue(y, ratio, before)
+        before = ratio
+
+
 def _quick_ratio(s: Scenario, r) -> Iterator[FigureValue]:
     """(Short-term receivables + cash) / short-term liabilities, against 100 %."""
     for y in r.years:
@@ -76,6 +93,17 @@ EQUITY_RATIO = KeyFigure(
     source="Tabell 1; Långsiktig plan",
     description="equity / total assets, higher than the year before",
     values=_equity_ratio,
+    higher=True,
+)
+EQUITY_RATIO_INCL_PENSIONS = KeyFigure(
+    key="equity_ratio_incl_pensions",
+    unit="%",
+    sv_label="Soliditet inkl. pensionsförpliktelser (förbättras)",
+    en_label="Equity ratio incl. pension obligations (improving)",
+    source="Regionplan, långsiktiga nyckeltal; Tabell 5 (ansvarsförbindelse)",
+    description="(equity - ansvarsförbindelse incl. löneskatt) / total assets, "
+    "higher than the year before",
+    values=_equity_ratio_incl_pensions,
     higher=True,
 )
 QUICK_RATIO = KeyFigure(

@@ -31,12 +31,14 @@ VINTAGE_DEADLINE = Rule(
     sv_label="Underskott återställt i tid",
     en_label="Deficit restored in time",
     source="Reglering av balanskravsresultat",
-    formula="sum over y0 <= y <= d of result[y] >= due[d]",
+    formula="sum over y0 <= y <= d of balanskrav_result[y] >= due[d]",
     index_doc="each deadline `d < T`",
     # "2023 års underskott innan år 2028", the rest by the end of 2030.
     limits=lambda data: dict(sorted(data.rules.vintage_due.items())),
-    value=lambda m, d: sum(m.result[y] for y in m.years if y <= d),
-    recompute=lambda r, s, d: sum(r.income["result"][y] for y in r.years if y <= d),
+    value=lambda m, d: sum(m.balanskrav_result[y] for y in m.years if y <= d),
+    recompute=lambda r, s, d: sum(
+        r.restoration["balanskrav_result"][y] for y in r.years if y <= d
+    ),
     in_max_margin=True,
     switched_on=lambda s: (
         s.rules.restoration.enabled and s.rules.restoration.enforce_vintage_deadlines
