@@ -165,7 +165,7 @@ def build_data(scenario: Scenario) -> ModelData:
         targeted_grants=dict(s.budget.targeted_grants),
         depreciation=depreciation,
         tax_revenue=tax_revenue,
-        general_grants=dict(s.budget.general_grants),
+        general_grants=general_grants(s),
         pharma_grant=dict(s.budget.pharma_grant),
         financial_income=dict(s.budget.financial_income),
         pension_financial_costs=_pension_financial_costs(s),
@@ -360,6 +360,43 @@ def _tax_revenue(s: Scenario) -> ByYear:
     plan = _tax_base_index(s.assumptions.tax_base_growth_pct, span)
     basis = _tax_base_index(s.budget.basis.tax_base_growth_pct, span)
     return {y: s.budget.tax_revenue[y] * plan[y] / basis[y] for y in s.years}
+
+
+def _national_growth(obj) -> dict[int, float]:
+    """National tax-base growth; the region's own where none is given."""
+    national = obj.national_tax_base_growth_pct
+    return obj.tax_base_growth_pct if national is None else national
+
+
+def general_grants(s: Scenario) -> ByYear:
+    """Budgeted generella statsbidrag, moved by inkomstutjämning where the tax base is revised.
+
+    With base = budgeted tax revenue / tax rate (the region's own tax base) and
+    the own and national tax bases revised by factors own and nat against the
+    forecasts the budget rests on:
+    change = equalisation rate x (guarantee / relative capacity x base x (nat - 1)
+    - base x (own - 1)).
+    """
+    e = s.equalisation
+    if e is None:
+        return dict(s.budget.general_grants)
+    span = [s.opening.year, *s.years]
+    basis = s.budget.basis
+    own = _tax_base_index(s.assumptions.tax_base_growth_pct, span)
+    own_basis = _tax_base_index(basis.tax_base_growth_pct, span)
+    nat = _tax_base_index(_national_growth(s.assumptions), span)
+    nat_basis = _tax_base_index(_national_growth(basis), span)
+    grants = {}
+    for y in s.years:
+        base = s.budget.tax_revenue[y] / (e.tax_rate_pct / 100)
+        guaranteed = e.guarantee_pct / e.relative_tax_capacity_pct
+        change = (
+            (e.equalisation_rate_pct / 100)
+            * base
+            * (guaranteed * (nat[y] / nat_basis[y] - 1) - (own[y] / own_basis[y] - 1))
+        )
+        grants[y] = s.budget.general_grants[y] + change
+    return grants
 
 
 def decided_loans(s: Scenario) -> ByYear:

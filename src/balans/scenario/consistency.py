@@ -62,6 +62,12 @@ def _full_series(s: Scenario) -> Iterator[tuple[str, dict[int, float], list[int]
         yield f"{section}.lpik_pct", obj.lpik_pct, years
         yield f"{section}.volume_growth_pct", obj.volume_growth_pct, years
         yield f"{section}.tax_base_growth_pct", obj.tax_base_growth_pct, with_opening
+        if obj.national_tax_base_growth_pct is not None:
+            yield (
+                f"{section}.national_tax_base_growth_pct",
+                obj.national_tax_base_growth_pct,
+                with_opening,
+            )
         yield f"{section}.interest_rate_pct", obj.interest_rate_pct, years
     yield "budget.basis.fou_tkr", budget.basis.fou_tkr, years
     yield "liquidity.pension_payment", s.liquidity.pension_payment, years

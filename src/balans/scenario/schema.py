@@ -189,6 +189,9 @@ class Basis(Strict):
     lpik_pct: PercentSeries
     volume_growth_pct: PercentSeries
     tax_base_growth_pct: PercentSeries
+    national_tax_base_growth_pct: PercentSeries | None = Field(
+        None, description="National tax-base growth the budget rests on (default: own)."
+    )
     interest_rate_pct: PercentSeries
     fou_tkr: NonNegativeSeries = Field(
         description="FoU level inside the published operating costs (tkr)."
@@ -239,6 +242,11 @@ class Assumptions(Strict):
     lpik_pct: PercentSeries
     volume_growth_pct: PercentSeries
     tax_base_growth_pct: PercentSeries
+    national_tax_base_growth_pct: PercentSeries | None = Field(
+        None,
+        description="Growth of the national tax base per inhabitant (default: as the "
+        "region's own, so a revision of the region's forecast is a national one).",
+    )
     interest_rate_pct: PercentSeries
     depreciation_committee: str
     fou_committee: str = Field(description="The committee whose frame pays FoU.")
@@ -293,6 +301,29 @@ class Liquidity(Strict):
     )
     credit_rate_pct: PercentSeries = Field(
         description="Yearly rate on credit drawn (percent of the average balance)."
+    )
+
+
+class Equalisation(Strict):
+    """Inkomstutjämning: how the generella statsbidrag move when the tax base is revised.
+
+    The region gets (guarantee x national tax base per inhabitant - its own) x
+    inhabitants x the equalisation rate. So a revision of its own tax base alone
+    is largely compensated (only tax_rate - equalisation_rate of it remains),
+    while a national revision moves the guaranteed level as well.
+    """
+
+    tax_rate_pct: Annotated[float, Field(gt=0, le=30)] = Field(
+        description="The region's utdebitering, kr per 100 kr (percent of the base)."
+    )
+    equalisation_rate_pct: Annotated[float, Field(ge=0, le=30)] = Field(
+        description="Utjämningsskattesats of the region's county, percent."
+    )
+    guarantee_pct: Annotated[float, Field(gt=0, le=200)] = Field(
+        description="Guaranteed tax base, percent of the national average per inhabitant."
+    )
+    relative_tax_capacity_pct: Annotated[float, Field(gt=0, le=200)] = Field(
+        description="The region's own tax base per inhabitant, percent of the national."
     )
 
 
@@ -680,6 +711,11 @@ class Scenario(Strict):
     fou: FouSettings
     debt: Debt = Field(default_factory=Debt)
     balanskrav: Balanskrav = Field(default_factory=Balanskrav)
+    equalisation: Equalisation | None = Field(
+        None,
+        description="Inkomstutjämning; without it the generella statsbidrag stay as "
+        "budgeted whatever the tax base does.",
+    )
     rules: Rules
     levers: Levers = Field(default_factory=Levers)
     objective: Objective = "min-savings"
