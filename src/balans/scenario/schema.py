@@ -19,7 +19,7 @@ from pydantic import (
     model_validator,
 )
 
-OBJECTIVES = ("min-savings", "closest-to-decided", "max-margin", "max-fou")
+from balans.choices import OBJECTIVES  # noqa: F401 (re-exported for callers)
 
 
 def _finite(value: float) -> float:
