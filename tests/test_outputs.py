@@ -223,3 +223,68 @@ def test_an_empty_output_name_is_a_clear_error(command):
 def test_an_output_name_ending_in_a_slash_is_refused(tmp_path):
     proc = run_process("validate", DECIDED, "-o", f"{tmp_path}/new/")
     assert proc.returncode == 1 and "needs a file name" in proc.stderr
+
+
+# 6. Text a spreadsheet would run is escaped in CSV, xlsx and Markdown (OWASP).
+
+INJECTED = (
+    "--set",
+    "name=" + json.dumps('=HYPERLINK("http://example.com")'),
+    "--set",
+    "committees.RS.sv_name=" + json.dumps("@SUM(1+1)"),
+    "--set",
+    "committees.HSN.sv_name=" + json.dumps("+cmd|' /C calc'!A0"),
+)
+
+
+def test_csv_escapes_formulas(tmp_path):
+    out = tmp_path / "r.csv"
+    assert run("evaluate", DECIDED, *INJECTED, "-o", out).exit_code == 0
+    lines = out.read_text().splitlines()
+    assert lines[1].startswith('"\'=HYPERLINK(""http://example.com"")",decided,')
+    assert not any(line.startswith(("=", "+", "@", "-", '"=')) for line in lines)
+    assert ",-" in out.read_text()  # negative numbers stay numbers
+
+
+def test_markdown_escapes_formulas_but_not_numbers(tmp_path):
+    out = tmp_path / "r.md"
+    assert run("evaluate", DECIDED, *INJECTED, "-o", out).exit_code == 0
+    text = out.read_text()
+    assert "| '@SUM(1+1) |" in text and "| '+cmd\\|' /C calc'!A0 |" in text
+    assert "- '=HYPERLINK" in text
+    cells = [c.strip() for line in text.splitlines() for c in line.split("|")]
+    assert any(c.startswith("-") and c[1:2].isdigit() for c in cells)
+
+
+def test_xlsx_holds_no_formulas(tmp_path):
+    import openpyxl
+
+    out = tmp_path / "r.xlsx"
+    result = run("evaluate", DECIDED, *INJECTED, "-o", out)
+    assert result.exit_code == 0, result.output
+    book = openpyxl.load_workbook(out)
+    cells = [c for sheet in book for row in sheet.iter_rows() for c in row]
+    assert not [c.coordinate for c in cells if c.data_type == "f"]
+    assert "'@SUM(1+1)" in {c.value for c in cells}
+
+
+@pytest.mark.parametrize(
+    ("text", "safe"),
+    [
+        ("=1+1", "'=1+1"),
+        ("+1", "+1"),
+        ("-1 343,2", "-1 343,2"),
+        ("-12,5 %", "-12,5 %"),
+        ("-", "-"),
+        ("-cmd", "'-cmd"),
+        ("\tx", "'\tx"),
+        ("\rx", "'\rx"),
+        ("@x", "'@x"),
+        ("plain", "plain"),
+        (3.5, 3.5),
+    ],
+)
+def test_safe_cell(text, safe):
+    from balans.reports.output import safe_cell
+
+    assert safe_cell(text) == safe

@@ -53,9 +53,11 @@ def safe_cell(value: Any) -> Any:
 
 def safe_frame(frame: pd.DataFrame) -> pd.DataFrame:
     """A copy of `frame` whose text cells, index and column names are safe_cell."""
+    from pandas.api.types import is_numeric_dtype
+
     frame = frame.copy()
     for column in frame.columns:
-        if frame[column].dtype == object:
+        if not is_numeric_dtype(frame[column]):
             frame[column] = frame[column].map(safe_cell)
     frame.index = frame.index.map(
         lambda key: (
