@@ -288,3 +288,20 @@ def test_safe_cell(text, safe):
     from balans.reports.output import safe_cell
 
     assert safe_cell(text) == safe
+
+
+# 8. The terminal report never breaks a number or "month year" across lines.
+
+
+@pytest.mark.parametrize("width", [37, 41, 50, 63, 80])
+def test_terminal_notes_keep_numbers_and_months_together(width):
+    from balans.reports.sections import Section
+    from balans.reports.terminal import NBSP, render_terminal
+
+    value = "dec 2026 (-1 343,2)"
+    note = "Månader under golvet: " + ", ".join([value, "jul 2027 (12,5 %)"] * 8)
+    text = render_terminal([Section("Likviditet", notes=[note])], width=width)
+    lines = text.replace(NBSP, " ").splitlines()
+    assert sum(line.count(value) for line in lines) == 8
+    assert sum(line.count("jul 2027 (12,5 %)") for line in lines) == 8
+    assert all(len(line) <= width for line in lines)
