@@ -61,3 +61,18 @@ def test_importing_the_cli_imports_neither_pydantic_nor_yaml():
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
     assert proc.stdout.strip() == "[]"
+
+
+def test_the_quick_version_is_clicks_version():
+    """`balans --version` answers without click; the text is what click prints."""
+    from click.testing import CliRunner
+
+    from balans.cli import main
+
+    quick = subprocess.run(
+        [sys.executable, "-m", "balans", "--version"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    assert quick == CliRunner().invoke(main, ["--version"], prog_name="balans").output
