@@ -1,15 +1,23 @@
-"""On-demand benchmark: build vs solve, Pyomo solver interfaces, variant re-solves.
+"""On-demand benchmark: start-up, build vs solve, solver interfaces, variant re-solves.
 
-Run with `make bench`. Every comparison is measured side by side in this one
-run, interleaved, and reported as a ratio; results go to
-benchmarks/results/latest.json (not committed).
+Run with `make bench` (`python benchmarks/run.py --startup` for the start-up part
+only). Every comparison is measured side by side in this one run, interleaved,
+and reported as a ratio; results go to benchmarks/results/latest.json (not
+committed).
+
+Start-up: each command runs as a real process of the installed `balans`,
+interleaved with a bare `python -c pass`, with bytecode caching on (as for a
+user). Targets: `--help` and `--version` at most 3x the bare start, `solve` of
+the shipped scenario under 1 s.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import platform
 import statistics
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -23,7 +31,70 @@ from balans.model.data import build_data
 from balans.testing import make_scenario
 
 ROUNDS = 15
+STARTUP_ROUNDS = 21
 RESULTS = Path(__file__).parent / "results" / "latest.json"
+ROOT = Path(__file__).resolve().parents[1]
+DECIDED = "scenarios/rjh-2026-decided.yaml"
+STARTUP = {
+    "python -c pass": [sys.executable, "-c", "pass"],
+    "python -c 'import click'": [sys.executable, "-c", "import click"],
+    "balans --help": ["balans", "--help"],
+    "balans --version": ["balans", "--version"],
+    "balans validate": ["balans", "validate", DECIDED],
+    "balans schema": ["balans", "schema"],
+    "balans solve": ["balans", "solve", DECIDED],
+}
+
+
+def _command(args: list[str]) -> list[str]:
+    """The installed console script beside this interpreter, else `python -m`."""
+    if args[0] != "balans":
+        return args
+    script = Path(sys.executable).with_name("balans")
+    if script.exists():
+        return [str(script), *args[1:]]
+    return [sys.executable, "-m", "balans", *args[1:]]
+
+
+def startup() -> dict:
+    """Median wall time of each command as a process, and its ratio to python -c pass."""
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    commands = {name: _command(args) for name, args in STARTUP.items()}
+
+    def once(command: list[str]) -> float:
+        started = time.perf_counter()
+        subprocess.run(
+            command, cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL
+        )
+        return time.perf_counter() - started
+
+    for command in commands.values():  # warm up: bytecode written, files cached
+        once(command)
+    samples: dict[str, list[float]] = {name: [] for name in commands}
+    for _ in range(STARTUP_ROUNDS):
+        for name, command in commands.items():
+            samples[name].append(once(command))
+    medians = {name: statistics.median(values) for name, values in samples.items()}
+    bare = medians["python -c pass"]
+    return {
+        "rounds": STARTUP_ROUNDS,
+        "median_seconds": medians,
+        "over_python_c_pass": {name: value / bare for name, value in medians.items()},
+        "targets": {
+            "help_at_most_3x": medians["balans --help"] / bare <= 3,
+            "version_at_most_3x": medians["balans --version"] / bare <= 3,
+            "solve_under_1s": medians["balans solve"] < 1.0,
+        },
+    }
+
+
+def print_startup(report: dict) -> None:
+    """One line per command: median and ratio to a bare Python start."""
+    for name, value in report["median_seconds"].items():
+        ratio = report["over_python_c_pass"][name]
+        print(f"{name:36s} {1000 * value:9.2f} ms {ratio:7.1f} x python -c pass")
+    for name, met in report["targets"].items():
+        print(f"{name:36s} {'met' if met else 'NOT met'}")
 
 
 def _timed(function) -> float:
@@ -36,8 +107,13 @@ def _build(scenario, data):
     return build_model(data, "optimal")
 
 
-def main() -> None:
+def main(argv: list[str]) -> None:
     """Measure, print and write the results."""
+    started = startup()
+    print_startup(started)
+    if "--startup" in argv:
+        _write({"startup": started, **_environment()})
+        return
     loaded = make_scenario()
     scenario, data = loaded.scenario, build_data(loaded.scenario)
     new = NewSolverFactory("highs")
@@ -94,20 +170,33 @@ def main() -> None:
         "fresh_build_over_apply_variant": medians["variant_fresh_build_and_solve"]
         / medians["variant_apply_and_resolve"],
     }
-    report = {
-        "rounds": ROUNDS,
-        "median_seconds": medians,
-        "ratios": ratios,
-        "python": sys.version.split()[0],
-        "machine": platform.machine(),
-        "pyomo": pyomo_version,
-    }
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(json.dumps(report, indent=2) + "\n")
     for key, value in medians.items():
         print(f"{key:36s} {1000 * value:9.2f} ms (median of {ROUNDS})")
     for key, value in ratios.items():
         print(f"{key:36s} {value:9.2f} x")
+    _write(
+        {
+            "startup": started,
+            "rounds": ROUNDS,
+            "median_seconds": medians,
+            "ratios": ratios,
+            **_environment(),
+        }
+    )
+
+
+def _environment() -> dict:
+    return {
+        "python": sys.version.split()[0],
+        "machine": platform.machine(),
+        "cpus": os.cpu_count(),
+        "pyomo": pyomo_version,
+    }
+
+
+def _write(report: dict) -> None:
+    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    RESULTS.write_text(json.dumps(report, indent=2) + "\n")
     print(f"written to {RESULTS}")
 
 
@@ -137,4 +226,4 @@ def _variant_data(loaded, rate: float):
 
 
 if __name__ == "__main__":
-    main()
+    main(sys.argv[1:])

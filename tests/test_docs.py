@@ -62,11 +62,15 @@ def test_the_docs_pages_the_readme_links_exist():
 
 
 @pytest.mark.slow
-def test_walkthrough_is_what_the_script_produces():
-    """docs/walkthrough.md is real output; refresh it when the output changes."""
-    committed = (DOCS / "walkthrough.md").read_text(encoding="utf-8")
+@pytest.mark.parametrize(
+    ("page", "script"),
+    [("walkthrough.md", "make_walkthrough.py"), ("scenarios.md", "make_whatifs.py")],
+)
+def test_generated_pages_are_what_their_scripts_produce(page, script):
+    """Walkthrough and what-if table are real output; refresh them when it changes."""
+    committed = (DOCS / page).read_text(encoding="utf-8")
     produced = subprocess.run(
-        [sys.executable, str(DOCS / "make_walkthrough.py"), "--stdout"],
+        [sys.executable, str(DOCS / script), "--stdout"],
         capture_output=True,
         text=True,
         cwd=REPO_ROOT,
@@ -74,8 +78,8 @@ def test_walkthrough_is_what_the_script_produces():
         check=True,
     ).stdout
     assert committed == produced, (
-        "docs/walkthrough.md differs from the current output; regenerate it with\n"
-        "    .venv/bin/python docs/make_walkthrough.py"
+        f"docs/{page} differs from the current output; regenerate it with\n"
+        f"    .venv/bin/python docs/{script}"
     )
 
 

@@ -10,11 +10,13 @@ a loader bug.
 from __future__ import annotations
 
 import copy
+import datetime
 import json
 import math
 import os
 import tempfile
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +25,12 @@ from hypothesis import HealthCheck, currently_in_test_context, event, given, set
 from hypothesis import strategies as st
 
 from balans.errors import ScenarioError
-from balans.scenario.load import LoadedScenario, load_scenario
+from balans.scenario.load import (
+    MAX_FILE_BYTES,
+    MAX_NODES,
+    LoadedScenario,
+    load_scenario,
+)
 from balans.testing import DECIDED, REPO_ROOT, write_whatif
 
 MODEL_DIR = REPO_ROOT / "models" / "rjh"
@@ -568,3 +575,108 @@ def set_option(draw: st.DrawFn) -> str:
 def test_set_overrides(options):
     outcome = check_outcome(DECIDED, tuple(options), may_name=(DECIDED, MODEL_FILE))
     valid_outcome_is_sane(outcome)
+
+
+# -- type confusion: a switch, text, a date or null where a number belongs ----------
+
+
+def leaves(doc: Any, kind: Callable[[Any], bool]) -> list[tuple[Any, ...]]:
+    """Paths to the values of the decided document for which `kind` holds."""
+    return [
+        path
+        for path in key_paths(doc)
+        if path[0] != "model" and kind(parent_of(doc, path)[path[-1]])
+    ]
+
+
+def is_number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+NUMBER_LEAVES = leaves(DECIDED_DOC, is_number)
+SWITCH_LEAVES = leaves(DECIDED_DOC, lambda value: isinstance(value, bool))
+NOT_NUMBERS = st.sampled_from(
+    [True, False, None, "yes", "on", "true", "4.5", "4,5", "-1 343,2", "", "1e3x"]
+) | st.dates(min_value=datetime.date(1900, 1, 1), max_value=datetime.date(2200, 1, 1))
+NOT_SWITCHES = st.sampled_from([0, 1, 0.0, "false", "true", "no", "off", "", None, []])
+
+
+def confused(path: tuple[Any, ...], value: Any) -> ScenarioError:
+    """The decided document with `value` at `path`; it must fail at that key."""
+    with tempfile.TemporaryDirectory() as name:
+        folder = Path(name)
+        doc = copy.deepcopy({**DECIDED_DOC, "model": model_ref(folder)})
+        parent_of(doc, path)[path[-1]] = value
+        outcome = check_outcome(write_doc(folder, doc))
+    assert isinstance(outcome, ScenarioError), f"{path}: {value!r} was accepted"
+    assert outcome.key_path == ".".join(map(str, path)), str(outcome)
+    return outcome
+
+
+def test_the_document_has_numbers_and_switches_to_confuse():
+    assert len(NUMBER_LEAVES) > 300 and len(SWITCH_LEAVES) > 10
+
+
+@FUZZ
+@given(path=st.sampled_from(NUMBER_LEAVES), value=NOT_NUMBERS)
+def test_a_number_must_be_a_number(path, value):
+    error = confused(path, value)
+    if isinstance(value, str) and "," in value and value.replace(",", "").isdigit():
+        assert "decimal point" in str(error)
+
+
+@FUZZ
+@given(path=st.sampled_from(SWITCH_LEAVES), value=NOT_SWITCHES)
+def test_a_switch_must_be_true_or_false(path, value):
+    confused(path, value)
+
+
+@FUZZ
+@given(
+    path=st.sampled_from(NUMBER_LEAVES[:50]),
+    value=st.sampled_from(["yes", "on", "true", "no", "off", "4,5", "2026-01-01", "~"]),
+)
+def test_set_values_of_the_wrong_type(path, value):
+    option = ".".join(map(str, path)) + f"={value}"
+    outcome = check_outcome(DECIDED, (option,))
+    assert isinstance(outcome, ScenarioError), option
+
+
+# -- oversized input -------------------------------------------------------------------
+
+
+@settings(max_examples=8, deadline=None)
+@given(extra=st.integers(min_value=1, max_value=200_000), filler=st.sampled_from("# a"))
+def test_oversized_files_are_refused_before_parsing(extra, filler):
+    with tempfile.TemporaryDirectory() as name:
+        path = Path(name) / "big.yaml"
+        line = "# padding\n" if filler == "#" else "a: 1\n"
+        text = decided_text_in(Path(name))
+        text += line * ((MAX_FILE_BYTES - len(text.encode())) // len(line) + 1)
+        path.write_text(text + "#" * extra, encoding="utf-8")
+        started = time.perf_counter()
+        outcome = check_outcome(path)
+        assert isinstance(outcome, ScenarioError) and "larger than" in str(outcome)
+        assert time.perf_counter() - started < 2
+
+
+@settings(max_examples=6, deadline=None)
+@given(
+    shape=st.sampled_from(["flow-list", "block-map", "flow-map"]),
+    extra=st.integers(min_value=1, max_value=5_000),
+)
+def test_too_many_values_are_refused_quickly(shape, extra):
+    count = MAX_NODES + extra
+    body = {
+        "flow-list": "big: [" + ",".join(["1"] * count) + "]\n",
+        "block-map": "big:\n" + "".join(f"  k{i}: 1\n" for i in range(count // 2)),
+        "flow-map": "big: {" + ", ".join(f"k{i}: 1" for i in range(count // 2)) + "}\n",
+    }[shape]
+    with tempfile.TemporaryDirectory() as name:
+        path = write_whatif(Path(name), body)
+        started = time.perf_counter()
+        outcome = check_outcome(path)
+        assert isinstance(outcome, ScenarioError), shape
+        assert f"more than {MAX_NODES} keys, values and list items" in str(outcome)
+        assert "aliases" not in str(outcome)
+        assert time.perf_counter() - started < 5

@@ -22,7 +22,7 @@ from click.testing import CliRunner
 
 from balans.cli import main
 from balans.errors import ScenarioError
-from balans.scenario.load import load_scenario
+from balans.scenario.load import MAX_NODES, load_scenario
 from balans.testing import DECIDED, REPO_ROOT, SCENARIOS, write_whatif
 
 MODEL_DIR = REPO_ROOT / "models" / "rjh"
@@ -115,6 +115,18 @@ def alias_bomb(folder: Path) -> Built:
     return write_whatif(
         folder, "\n".join(lines) + "\ntitle: *a8\n", name="whatif.yaml"
     ), ()
+
+
+def oversized(folder: Path) -> Built:
+    """A what-if of 1.2 MB: comments, so that only its size is wrong."""
+    body = "# padding\n" * 120_000 + "title: big\n"
+    return write_whatif(folder, body, name="whatif.yaml"), ()
+
+
+def many_values(folder: Path) -> Built:
+    """Under the size limit, but more list items than allowed (no aliases)."""
+    items = ",".join(["1"] * (MAX_NODES + 10))
+    return write_whatif(folder, f"title: x\nbig: [{items}]\n", name="whatif.yaml"), ()
 
 
 @dataclass(frozen=True)
@@ -367,7 +379,7 @@ CASES = [
         "file",
         "assumptions.pension_payroll_tax_pct",
         3,
-        ("valid number", "'lots'"),
+        ("must be a number, not text", "'lots'"),
     ),
     Case(
         "wrong-type-in-series",
@@ -375,7 +387,7 @@ CASES = [
         "file",
         "budget.tax_revenue.2027",
         3,
-        ("valid number", "'many'"),
+        ("must be a number, not text", "'many'"),
     ),
     Case(
         "wrong-type-section",
@@ -514,7 +526,7 @@ CASES = [
         "set",
         "assumptions.interest_rate_pct.2027",
         None,
-        ("valid number", "'abc'"),
+        ("must be a number, not text", "'abc'"),
     ),
     Case(
         "set-negative",
@@ -578,7 +590,122 @@ CASES = [
         "set",
         "opening.cash",
         None,
-        ("valid number",),
+        ("must be a number, not text",),
+    ),
+    # strict types: numbers are numbers, switches are true or false (issue 9.3)
+    Case(
+        "yes-is-not-a-number",
+        whatif("assumptions:\n  interest_rate_pct: {2026: yes}\n"),
+        "file",
+        "assumptions.interest_rate_pct.2026",
+        3,
+        ("must be a number, not true/false",),
+    ),
+    Case(
+        "on-in-set-is-not-a-number",
+        decided_with("assumptions.interest_rate_pct.2027=on"),
+        "set",
+        "assumptions.interest_rate_pct.2027",
+        None,
+        ("must be a number, not true/false",),
+    ),
+    Case(
+        "zero-is-not-a-switch",
+        whatif("rules:\n  debt_ratio:\n    enabled: 0\n"),
+        "file",
+        "rules.debt_ratio.enabled",
+        4,
+        ("must be true or false, not a number",),
+    ),
+    Case(
+        "text-false-is-not-a-switch",
+        whatif('rules:\n  debt_ratio:\n    enabled: "false"\n'),
+        "file",
+        "rules.debt_ratio.enabled",
+        4,
+        ("must be true or false, not text",),
+    ),
+    Case(
+        "quoted-number-is-text",
+        whatif("opening:\n  cash: '63.0'\n"),
+        "file",
+        "opening.cash",
+        3,
+        ("must be a number, not text",),
+    ),
+    Case(
+        "date-is-not-a-number",
+        whatif("assumptions:\n  interest_rate_pct: {2026: 2026-01-01}\n"),
+        "file",
+        "assumptions.interest_rate_pct.2026",
+        3,
+        ("must be a number, not a date",),
+    ),
+    Case(
+        "text-is-not-a-year",
+        whatif("horizon:\n  first_year: '2026'\n"),
+        "file",
+        "horizon.first_year",
+        3,
+        ("must be a whole number, not text",),
+    ),
+    Case(
+        "decimal-comma-in-a-flow-mapping",
+        whatif("assumptions:\n  interest_rate_pct: {2026: 4,5, 2027: 3.0}\n"),
+        "file",
+        "assumptions.interest_rate_pct.2026",
+        3,
+        ("4,5 reads as two values: write 4.5 with a decimal point",),
+    ),
+    Case(
+        "decimal-comma-quoted",
+        whatif("assumptions:\n  interest_rate_pct:\n    2026: '4,5'\n"),
+        "file",
+        "assumptions.interest_rate_pct.2026",
+        4,
+        ("write 4.5 with a decimal point",),
+    ),
+    Case(
+        "decimal-comma-in-set",
+        decided_with("assumptions.interest_rate_pct.2027=4,5"),
+        "set",
+        "assumptions.interest_rate_pct.2027",
+        None,
+        ("write 4.5 with a decimal point",),
+    ),
+    # values a budget cannot mean (issue 9.13)
+    Case(
+        "negative-interest-rate",
+        decided_with("assumptions.interest_rate_pct.2027=-50"),
+        "set",
+        "assumptions.interest_rate_pct.2027",
+        None,
+        ("must lie between 0 and 30", "borrowing earns money"),
+    ),
+    Case(
+        "growth-beyond-a-budget",
+        whatif("assumptions:\n  lpik_pct: {2026: 80}\n"),
+        "file",
+        "assumptions.lpik_pct.2026",
+        3,
+        ("must lie between -50 and 50",),
+    ),
+    # oversized input is refused before parsing, and the count says what it counted
+    Case(
+        "oversized-file",
+        lambda folder: oversized(folder),
+        "file",
+        "",
+        None,
+        ("larger than 1000 kB", "a budget scenario is a few kB"),
+    ),
+    Case(
+        "too-many-values-without-aliases",
+        lambda folder: many_values(folder),
+        "file",
+        None,
+        None,
+        (f"more than {MAX_NODES} keys, values and list items (",),
     ),
 ]
 BY_ID = {case.id: case for case in CASES}
@@ -796,3 +923,26 @@ def test_set_records_what_it_changed():
     assert loaded.applied_overrides == [
         "--set assumptions.interest_rate_pct.2027: 3.0 -> 4.5"
     ]
+
+
+def test_keys_a_whatif_adds_are_recorded():
+    """deep_merge records a key the parent lacks as `<unset> -> value` (issue 9.4)."""
+    loaded = load_scenario(SCENARIOS / "whatif-getingen-11.yaml")
+    assert (
+        "whatif-getingen-11.yaml: budget.additional_investments.2026: <unset> -> 50.0"
+        in loaded.applied_overrides
+    )
+    result = CliRunner().invoke(
+        main, ["validate", str(SCENARIOS / "whatif-getingen-11.yaml")]
+    )
+    assert "budget.additional_investments.2027: <unset> -> 50.0" in result.output
+
+
+def test_a_whatif_adding_a_whole_section_records_it(tmp_path):
+    path = write_whatif(tmp_path, "levers:\n  max_total_savings: 700\n")
+    changes = load_scenario(path).applied_overrides
+    assert "whatif.yaml: levers.max_total_savings: <unset> -> 700" in changes
+
+
+def test_the_base_scenario_filling_its_model_records_no_additions():
+    assert not any("<unset>" in c for c in load_scenario(DECIDED).applied_overrides)

@@ -1,5 +1,5 @@
 """`python -m balans` runs the CLI."""
 
-from balans.cli import run
+from balans.entry import run
 
 run()

@@ -1,43 +1,29 @@
-"""The `balans` command: validate, evaluate, solve, compare, schema."""
+"""The `balans` command: validate, evaluate, solve, compare, fou, schema.
+
+Each command imports what it needs when it runs, so that `--help`, `validate`
+and `schema` start without Pyomo, pandas or HiGHS.
+"""
 
 from __future__ import annotations
 
 import functools
-import json
 import sys
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from balans import __version__
+from balans.choices import FORMATS, MODEL_SUFFIXES, OBJECTIVES
+from balans.completion import complete_scenario, complete_set
 from balans.errors import BalansError
-from balans.fou import fou_table
-from balans.plan import compare, evaluate, optimise
-from balans.reports.data import (
-    comparison_to_dict,
-    fou_to_dict,
-    fou_to_frame,
-    plan_to_dict,
-    plan_to_frame,
-)
-from balans.reports.excel import plan_to_xlsx
-from balans.reports.labels import TARGETS, label, naming_from, number, word
-from balans.reports.markdown import render_markdown
-from balans.reports.output import emit, to_csv, to_json, write_atomically
-from balans.reports.sections import (
-    comparison_sections,
-    fou_sections,
-    plan_sections,
-    where,
-)
-from balans.reports.terminal import render_terminal
-from balans.results import Comparison, PlanResult
-from balans.scenario.load import load_scenario
-from balans.scenario.schema import OBJECTIVES, Scenario
+
+if TYPE_CHECKING:
+    from balans.results import Comparison, PlanResult
+    from balans.scenario.load import LoadedScenario
+    from balans.scenario.schema import Scenario
 
 EXIT_INFEASIBLE = 2
-FORMATS = ("table", "json", "csv", "md", "xlsx")
 
 
 def _fail(message: str, code: int) -> None:
@@ -66,21 +52,22 @@ def reports_errors(command: Callable[..., Any]) -> Callable[..., Any]:
 def scenario_options(command: Callable[..., Any]) -> Callable[..., Any]:
     """The options every command on a scenario takes."""
     options = [
-        click.argument("scenario_file", type=click.Path()),
+        click.argument(
+            "scenario_file", type=click.Path(), shell_complete=complete_scenario
+        ),
         click.option(
             "--set",
             "overrides",
             multiple=True,
             metavar="KEY.PATH=VALUE",
+            shell_complete=complete_set,
             help="Override a scenario value, e.g. assumptions.interest_rate_pct.2027=4.5.",
         ),
         click.option(
             "--format",
             "output_format",
             type=click.Choice(FORMATS),
-            default="table",
-            show_default=True,
-            help="Report format.",
+            help="Report format (default: from the --output suffix, else table).",
         ),
         click.option(
             "--output",
@@ -129,8 +116,14 @@ def run() -> None:
 @reports_errors
 def validate(scenario_file, overrides, output_format, output, lang) -> None:
     """Check a scenario file (and --set overrides) without solving."""
-    loaded = load_scenario(scenario_file, overrides)
+    from balans.reports.output import choose_format, emit, to_json
+
+    output_format = choose_format(output_format, output, "validate")
+    loaded = _load(scenario_file, overrides, output)
     s = loaded.scenario
+    if output_format == "json":
+        emit(to_json(_validation_document(loaded)), output)
+        return
     lines = [
         f"{scenario_file}: ok ({s.name}, {s.horizon.first_year}-{s.horizon.last_year})"
     ]
@@ -138,13 +131,30 @@ def validate(scenario_file, overrides, output_format, output, lang) -> None:
     emit("\n".join(lines) + "\n", output)
 
 
+def _validation_document(loaded: LoadedScenario) -> dict[str, Any]:
+    s = loaded.scenario
+    return {
+        "schema_version": 1,
+        "status": "ok",
+        "scenario": s.name,
+        "title": s.title,
+        "years": s.years,
+        "files": [str(path) for path in loaded.files],
+        "applied_overrides": list(loaded.applied_overrides),
+    }
+
+
 @main.command(name="evaluate")
 @scenario_options
 @reports_errors
 def evaluate_command(scenario_file, overrides, output_format, output, lang) -> None:
     """Run the decided plan through the model: statements and every målvärde."""
-    _check_xlsx(output_format, output)
-    loaded = load_scenario(scenario_file, overrides)
+    from balans.reports.output import choose_format
+
+    output_format = choose_format(output_format, output, "evaluate")
+    loaded = _load(scenario_file, overrides, output)
+    from balans.plan import evaluate
+
     result = evaluate(loaded)
     _emit_plan(result, loaded.scenario, output_format, lang, output)
 
@@ -154,7 +164,7 @@ def evaluate_command(scenario_file, overrides, output_format, output, lang) -> N
 @click.option(
     "--objective",
     type=click.Choice(OBJECTIVES),
-    help="Objective (default: the scenario's, min-savings).",
+    help="Objective (default: the scenario's).",
 )
 @click.option(
     "--write-model",
@@ -163,6 +173,12 @@ def evaluate_command(scenario_file, overrides, output_format, output, lang) -> N
 )
 @click.option(
     "--time-limit", type=click.FloatRange(min=0.1), help="Seconds HiGHS may take."
+)
+@click.option(
+    "--strict",
+    is_flag=True,
+    help="No plan unless every target holds: exit 2 with the diagnosis instead of "
+    "the closest plan by priority.",
 )
 @reports_errors
 def solve_command(
@@ -174,14 +190,24 @@ def solve_command(
     objective,
     write_model,
     time_limit,
+    strict,
 ) -> None:
-    """Find the optimal plan under the same rules; exit 2 if none exists."""
-    _check_xlsx(output_format, output)
-    loaded = load_scenario(scenario_file, overrides)
-    result = optimise(loaded, objective, write_model, time_limit)
+    """Find the optimal plan; the closest plan by priority when targets conflict.
+
+    Exit 2 only when no plan exists (or with --strict, unless every target holds).
+    """
+    from balans.reports.output import choose_format
+
+    output_format = choose_format(output_format, output, "solve")
+    if write_model is not None and not write_model.lower().endswith(MODEL_SUFFIXES):
+        raise BalansError(f"{write_model}: --write-model needs a .mps or .lp file name")
+    loaded = _load(scenario_file, overrides, output, write_model)
+    from balans.plan import optimise
+
+    result = optimise(loaded, objective, write_model, time_limit, strict=strict)
     _emit_plan(result, loaded.scenario, output_format, lang, output)
     if result.status != "optimal":
-        _fail(_infeasible_line(result, lang), EXIT_INFEASIBLE)
+        _fail(_infeasible_line(result, lang, output), EXIT_INFEASIBLE)
 
 
 @main.command(name="compare")
@@ -191,20 +217,30 @@ def solve_command(
     type=click.Choice(OBJECTIVES),
     help="Objective of the optimal plan (default: the scenario's).",
 )
+@click.option(
+    "--strict",
+    is_flag=True,
+    help="No plan unless every target holds: exit 2 with the diagnosis instead of "
+    "the closest plan by priority.",
+)
 @reports_errors
 def compare_command(
-    scenario_file, overrides, output_format, output, lang, objective
+    scenario_file, overrides, output_format, output, lang, objective, strict
 ) -> None:
     """Decided and optimal plan side by side, with the differences."""
-    _check_xlsx(output_format, output, supported=False)
-    loaded = load_scenario(scenario_file, overrides)
-    comparison = compare(loaded, objective)
+    from balans.reports.output import choose_format, emit
+
+    output_format = choose_format(output_format, output, "compare")
+    loaded = _load(scenario_file, overrides, output)
+    from balans.plan import compare
+
+    comparison = compare(loaded, objective, strict=strict)
     emit(
         _render_comparison(comparison, loaded.scenario, output_format, lang, output),
         output,
     )
     if comparison.optimal.status != "optimal":
-        _fail(_infeasible_line(comparison.optimal, lang), EXIT_INFEASIBLE)
+        _fail(_infeasible_line(comparison.optimal, lang, output), EXIT_INFEASIBLE)
 
 
 @main.command(name="fou")
@@ -212,8 +248,15 @@ def compare_command(
 @reports_errors
 def fou_command(scenario_file, overrides, output_format, output, lang) -> None:
     """FoU-medel: each level's targets, extra savings, per inhabitant and grants."""
-    _check_xlsx(output_format, output, supported=False)
-    loaded = load_scenario(scenario_file, overrides)
+    from balans.reports.output import choose_format, emit
+
+    output_format = choose_format(output_format, output, "fou")
+    loaded = _load(scenario_file, overrides, output)
+    from balans.fou import fou_table
+    from balans.reports.data import fou_to_dict, fou_to_frame
+    from balans.reports.labels import naming_from
+    from balans.reports.sections import fou_sections
+
     table = fou_table(loaded)
     text = _render(
         output_format,
@@ -227,12 +270,40 @@ def fou_command(scenario_file, overrides, output_format, output, lang) -> None:
 
 
 @main.command()
-def schema() -> None:
-    """Print the JSON Schema of the scenario format (for editors)."""
-    document = Scenario.model_json_schema()
-    document["$schema"] = "https://json-schema.org/draft/2020-12/schema"
-    document["title"] = "balans scenario (merged with its region model)"
-    click.echo(json.dumps(document, ensure_ascii=False, indent=2))
+@click.option(
+    "--merged",
+    is_flag=True,
+    help="The merged scenario (region model and scenarios), every section required.",
+)
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False),
+    help="Write the schema to this file (atomically) instead of stdout.",
+)
+@reports_errors
+def schema(merged: bool, output: str | None) -> None:
+    """Print the JSON Schema of a scenario file (for editors)."""
+    from balans.reports.output import check_outputs, emit, to_json
+    from balans.scenario.file_schema import json_schema
+
+    check_outputs({"--output": output}, [])
+    emit(to_json(json_schema(merged)), output)
+
+
+def _load(
+    scenario_file: str,
+    overrides: tuple[str, ...],
+    output: str | None,
+    write_model: str | None = None,
+) -> LoadedScenario:
+    """Load the scenario; refuse outputs that would overwrite one of its files."""
+    from balans.reports.output import check_outputs
+    from balans.scenario.load import load_scenario
+
+    loaded = load_scenario(scenario_file, overrides)
+    check_outputs({"--output": output, "--write-model": write_model}, loaded.files)
+    return loaded
 
 
 def _render(
@@ -245,36 +316,44 @@ def _render(
 ) -> str:
     """The report in the chosen format; only the chosen one is built."""
     if output_format == "json":
+        from balans.reports.output import to_json
+
         return to_json(document())
     if output_format == "csv":
+        from balans.reports.output import to_csv
+
         return to_csv(frames())
     if output_format == "md":
+        from balans.reports.markdown import render_markdown
+
         return render_markdown(sections(), heading)
+    from balans.reports.terminal import render_terminal
+
     return render_terminal(sections(), colour=output is None and sys.stdout.isatty())
-
-
-def _check_xlsx(output_format: str, output: str | None, supported: bool = True) -> None:
-    """Excel is binary: it needs a file, and exists for evaluate and solve."""
-    if output_format != "xlsx":
-        return
-    if not supported:
-        raise BalansError("--format xlsx is available for evaluate and solve")
-    if output is None or not output.lower().endswith(".xlsx"):
-        raise BalansError("--format xlsx needs --output FILE.xlsx")
 
 
 def _emit_plan(
     result: PlanResult, s: Scenario, output_format: str, lang: str, output: str | None
 ) -> None:
     if output_format == "xlsx":
+        from balans.reports.excel import plan_to_xlsx
+        from balans.reports.labels import naming_from
+        from balans.reports.output import write_atomically
+
         write_atomically(output, plan_to_xlsx(result, naming_from(s), lang))
         return
+    from balans.reports.output import emit
+
     emit(_render_plan(result, s, output_format, lang, output), output)
 
 
 def _render_plan(
     result: PlanResult, s: Scenario, output_format: str, lang: str, output: str | None
 ) -> str:
+    from balans.reports.data import plan_to_dict, plan_to_frame
+    from balans.reports.labels import naming_from
+    from balans.reports.sections import plan_sections
+
     return _render(
         output_format,
         output,
@@ -288,6 +367,10 @@ def _render_plan(
 def _render_comparison(
     c: Comparison, s: Scenario, output_format: str, lang: str, output: str | None
 ) -> str:
+    from balans.reports.data import comparison_to_dict, plan_to_frame
+    from balans.reports.labels import naming_from
+    from balans.reports.sections import comparison_sections
+
     return _render(
         output_format,
         output,
@@ -298,7 +381,11 @@ def _render_comparison(
     )
 
 
-def _infeasible_line(result: PlanResult, lang: str) -> str:
+def _infeasible_line(result: PlanResult, lang: str, output: str | None) -> str:
+    """The stderr line of exit code 2: the smallest relaxation, and where the report went."""
+    from balans.reports.labels import TARGETS, label, number, word
+    from balans.reports.sections import where
+
     relaxations = result.diagnosis.relaxations if result.diagnosis else []
     parts = [
         f"{label(TARGETS, row.rule, lang)} {row.year}"
@@ -313,4 +400,6 @@ def _infeasible_line(result: PlanResult, lang: str) -> str:
     text = f"{result.scenario}: {word('status_infeasible', lang)}"
     if parts:
         text += f"; {word('relax', lang).lower()}: {', '.join(parts)}"
+    if output is not None:
+        text += f"; {word('report_written', lang)} {output}"
     return text

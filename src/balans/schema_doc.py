@@ -283,6 +283,10 @@ def render_reference() -> str:
         "`{2026: 3.1, 2027: 3.2}`; which series must cover every year of the horizon "
         "is in [scenarios.md](scenarios.md#year-keyed-values). "
         "Every number must be finite.",
+        "- Types are strict: a `number` must be written as a number (`4.5`, not "
+        "`'4.5'`, `4,5`, `yes` or `on`), an `integer` or `year` as a whole number, "
+        'and `true/false` only as `true` or `false` (not `0`, `1` or `"false"`). '
+        "A decimal comma gets a hint to write a decimal point.",
         "- **Unit**: Mkr are million kronor with the signs of the published tables "
         "(costs negative, revenue positive); tkr thousand kronor; % percent "
         "(3.1 means 3.1 %).",

@@ -137,7 +137,11 @@ def write_model(m: pyo.ConcreteModel, path: str | Path) -> Path:
     if suffix not in (".mps", ".lp"):
         raise BalansError(f"{path}: --write-model needs a .mps or .lp file name")
     try:
-        m.write(str(path), io_options={"symbolic_solver_labels": True})
+        m.write(
+            str(path),
+            format=suffix.removeprefix("."),
+            io_options={"symbolic_solver_labels": True},
+        )
     except OSError as exc:
         raise BalansError(f"{path}: cannot write the model: {exc}") from None
     return path

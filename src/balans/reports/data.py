@@ -8,13 +8,14 @@ Years are string keys inside mappings ("2026") and ints in `years`; months,
 from __future__ import annotations
 
 from dataclasses import asdict
-from typing import Any
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 from balans.fou import FouTable
 from balans.reports.findings_text import finding_texts
 from balans.results import Comparison, Liquidity, Month, PlanResult
+
+if TYPE_CHECKING:  # pandas is imported by the frame functions, for CSV and xlsx only
+    import pandas as pd
 
 SCHEMA_VERSION = 1
 DIGITS = 6
@@ -142,6 +143,8 @@ CSV_COLUMNS = (
 
 def plan_to_frame(r: PlanResult) -> pd.DataFrame:
     """The plan as one tidy table (CSV_COLUMNS), for CSV and for analysis."""
+    import pandas as pd
+
     frame = pd.DataFrame(plan_to_rows(r), columns=list(CSV_COLUMNS))
     frame["month"] = frame["month"].astype("Int64")
     return frame
@@ -218,6 +221,8 @@ def fou_to_dict(table: FouTable) -> dict[str, Any]:
 
 def fou_to_frame(table: FouTable) -> pd.DataFrame:
     """`balans fou` as a tidy table: one row per level and quantity."""
+    import pandas as pd
+
     rows = []
     for row in table.levels:
         values = {

@@ -1,4 +1,7 @@
-"""PlanResult -> an Excel workbook with numbers (not text) on one sheet per table."""
+"""PlanResult -> an Excel workbook with numbers (not text) on one sheet per table.
+
+Text that Excel would run as a formula is written with a leading `'` (safe_frame).
+"""
 
 from __future__ import annotations
 
@@ -10,6 +13,7 @@ import pandas as pd
 from balans.reports.data import month_key
 from balans.reports.findings_text import finding_texts
 from balans.reports.labels import TARGETS, Naming, label, word
+from balans.reports.output import safe_frame
 from balans.results import PlanResult
 
 SHEET_NAME_LENGTH = 31  # Excel's limit
@@ -77,5 +81,5 @@ def plan_to_xlsx(r: PlanResult, naming: Naming, lang: str) -> bytes:
     with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
         for name, frame in sheets.items():
             sheet = name.replace(":", "")[:SHEET_NAME_LENGTH]
-            frame.to_excel(writer, sheet_name=sheet)
+            safe_frame(frame).to_excel(writer, sheet_name=sheet)
     return buffer.getvalue()

@@ -120,6 +120,10 @@ WORDS: dict[str, tuple[str, str]] = {
     "alone_possible": ("räcker ensam med", "suffices alone with"),
     "alone_impossible": ("räcker inte ensam", "cannot do it alone"),
     "overrides": ("Ändrade värden", "Overrides applied"),
+    "report_written": (
+        "rapporten med diagnosen skrevs till",
+        "the report with the diagnosis was written to",
+    ),
     "total": ("Summa", "Total"),
     "tightest_note": (
         "Regler per nämnd visas med den nämnd som har minst marginal; alla rader i "

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from balans.reports.output import safe_cell
 from balans.reports.sections import Section
 
 
@@ -10,7 +11,7 @@ def render_markdown(sections: list[Section], heading: str) -> str:
     parts = [f"# {heading}", ""]
     for section in sections:
         parts += [f"## {section.title}", ""]
-        parts += [f"- {note.strip()}" for note in section.notes]
+        parts += [f"- {safe_cell(note.strip())}" for note in section.notes]
         if section.notes:
             parts.append("")
         if section.columns:
@@ -29,4 +30,5 @@ def render_markdown(sections: list[Section], heading: str) -> str:
 
 
 def _cell(text: str) -> str:
-    return text.replace("|", "\\|")
+    """A table cell: formula-safe (OWASP), with `|` escaped."""
+    return safe_cell(text).replace("|", "\\|")

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import io
+import re
+import textwrap
 
 from rich.console import Console
 from rich.table import Table
@@ -11,6 +13,32 @@ from rich.text import Text
 from balans.reports.sections import BINDING, MET, NOT_MET, OFF, Section
 
 COLOURS = {MET: "green", BINDING: "yellow", NOT_MET: "bold red", OFF: "dim"}
+NBSP = "\u00a0"
+MONTHS = "jan feb mar apr maj may jun jul aug sep okt oct nov dec"
+# Spaces a line must not break at: inside 1 343,2, before %, in "dec 2026" and
+# before the value that follows a month, "dec 2026 (-137,1)".
+_UNBREAKABLE = re.compile(
+    r"(?<=\d) (?=\d{3}(?!\d))|(?<=\d) (?=%)|(?<=\b\d{4}) (?=\(-?\d)"
+    rf"|(?<=\b(?i:{'|'.join(MONTHS.split())})) (?=\d{{4}}\b)"
+)
+
+
+def keep_together(text: str) -> str:
+    """`text` with non-breaking spaces where a line break would split a value."""
+    return _UNBREAKABLE.sub(NBSP, text)
+
+
+def _wrapped(note: str, width: int) -> str:
+    """A note wrapped at `width`, breaking only at ordinary spaces."""
+    return "\n".join(
+        textwrap.fill(
+            keep_together(line),
+            width=width,
+            break_long_words=False,
+            break_on_hyphens=False,
+        )
+        for line in note.splitlines() or [""]
+    )
 
 
 def render_terminal(
@@ -29,7 +57,7 @@ def render_terminal(
     for section in sections:
         console.print(Text(section.title, style="bold"))
         for note in section.notes:
-            console.print(Text(note))
+            console.print(Text(_wrapped(note, width)))
         if section.columns:
             console.print(_table(section))
         console.print()

@@ -26,10 +26,13 @@ from balans.scenario.schema import Scenario
 
 MODEL_FILE = "model.yaml"
 MAX_CHAIN = 20
-# A scenario is a handful of levels deep and a few thousand values long; these
-# bounds stop alias bombs and runaway nesting long before they cost anything.
+# A scenario is kilobytes (the decided RJH scenario 14 kB), a handful of levels
+# deep and a few thousand values long; these bounds refuse huge files before
+# parsing, and alias bombs and runaway nesting long before they cost anything.
+MAX_FILE_BYTES = 1_000_000
 MAX_DEPTH = 64
-MAX_NODES = 200_000
+MAX_NODES = 50_000
+TOO_MANY = "more than {} keys, values and list items{} (a scenario has a few thousand)"
 _INT_KEY = re.compile(r"\s*[+-]?[0-9]{1,18}\s*")
 
 
@@ -51,6 +54,17 @@ class _Layer:
 
 class _StrictLoader(yaml.SafeLoader):
     """Safe loader that rejects duplicate keys instead of keeping the last."""
+
+    composed = 0
+
+    def compose_node(self, parent: yaml.Node | None, index: Any) -> yaml.Node:
+        """Compose as SafeLoader does, but stop once the document is too big."""
+        self.composed += 1
+        if self.composed > MAX_NODES:
+            raise yaml.constructor.ConstructorError(
+                None, None, TOO_MANY.format(MAX_NODES, ""), self.peek_event().start_mark
+            )
+        return super().compose_node(parent, index)
 
     def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
         """Construct as SafeLoader does, but report bad scalars as YAML errors.
@@ -102,6 +116,7 @@ def _construct_mapping(loader: _StrictLoader, node: yaml.MappingNode, deep=False
     # Only the mapping's own keys can clash: a key that overrides one brought in
     # by a merge key (`<<: *anchor`) is what merging is for.
     own = [key for key, _ in node.value if key.tag != "tag:yaml.org,2002:merge"]
+    _check_decimal_comma(node)
     loader.flatten_mapping(node)
     seen: dict[Any, int] = {}
     for key_node in own:
@@ -124,8 +139,42 @@ def _construct_mapping(loader: _StrictLoader, node: yaml.MappingNode, deep=False
     return loader.construct_mapping(node, deep=deep)
 
 
+def _check_decimal_comma(node: yaml.MappingNode) -> None:
+    """`{2026: 4,5}` reads as 2026: 4 and a key 5 without a value: say so."""
+    if not node.flow_style:
+        return
+    for (_, before), (key, value) in zip(node.value, node.value[1:], strict=False):
+        text = key.start_mark.buffer
+        if (
+            isinstance(before, yaml.ScalarNode)
+            and isinstance(key, yaml.ScalarNode)
+            and before.style is None
+            and key.style is None
+            and before.value.lstrip("+-").isdigit()
+            and key.value.isdigit()
+            and value.tag == "tag:yaml.org,2002:null"
+            and not value.value
+            and text is not None
+            and text[before.end_mark.pointer : key.start_mark.pointer] == ","
+        ):
+            number = f"{before.value}.{key.value}"
+            raise yaml.constructor.ConstructorError(
+                None,
+                None,
+                f"{before.value},{key.value} reads as two values: write {number} "
+                "with a decimal point",
+                before.start_mark,
+            )
+
+
 _StrictLoader.add_constructor(
     yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping
+)
+# YAML 1.1 reads 1e-3 and 2E6 (no decimal point) as text; they are numbers.
+_StrictLoader.add_implicit_resolver(
+    "tag:yaml.org,2002:float",
+    re.compile(r"^[-+]?[0-9][0-9_]*(?:\.[0-9_]*)?[eE][-+]?[0-9]+$"),
+    list("-+0123456789"),
 )
 
 
@@ -144,10 +193,12 @@ class _YamlProblem(Exception):
 def _parse(text: str) -> tuple[yaml.Node | None, Any]:
     """Compose and construct one YAML document, bounded in depth and size."""
     node = None
+    loader = None
     try:
-        node = yaml.compose(text, Loader=_StrictLoader)
+        loader = _StrictLoader(text)
+        node = loader.get_single_node()
         _check_extent(node)
-        data = yaml.load(text, Loader=_StrictLoader)
+        data = loader.construct_document(node) if node is not None else None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
@@ -179,6 +230,9 @@ def _parse(text: str) -> tuple[yaml.Node | None, Any]:
         raise _YamlProblem(
             f"YAML nested too deeply (at most {MAX_DEPTH} levels)"
         ) from None
+    finally:
+        if loader is not None:
+            loader.dispose()
     return node, data
 
 
@@ -186,7 +240,7 @@ def _check_extent(root: yaml.Node | None) -> None:
     """Reject documents nested too deeply or too large once aliases expand."""
     if root is None:
         return
-    size: dict[int, int] = {}
+    size: dict[int, int] = {}  # values once aliases are expanded
     height: dict[int, int] = {}
     open_nodes: set[int] = set()
     stack: list[tuple[yaml.Node, bool]] = [(root, False)]
@@ -216,7 +270,7 @@ def _check_extent(root: yaml.Node | None) -> None:
         problem = f"nested more than {MAX_DEPTH} levels deep"
         where = _top_entry(root, lambda n: height.get(id(n), 1) >= MAX_DEPTH)
     elif size[id(root)] > MAX_NODES:
-        problem = f"more than {MAX_NODES} values once aliases are expanded"
+        problem = TOO_MANY.format(MAX_NODES, " once aliases are expanded")
         where = _top_entry(root, lambda n: size.get(id(n), 1) > MAX_NODES // 2)
     else:
         return
@@ -288,7 +342,16 @@ def read_yaml(path: Path) -> tuple[dict[str, Any], yaml.Node | None]:
         # a device or pipe (/dev/zero, a FIFO) would never finish reading
         raise ScenarioError(shown, "is not a regular file")
     try:
-        text = path.read_text(encoding="utf-8")
+        with path.open("rb") as file:
+            raw = file.read(MAX_FILE_BYTES + 1)
+        if len(raw) > MAX_FILE_BYTES:
+            raise ScenarioError(
+                shown,
+                f"is larger than {MAX_FILE_BYTES // 1000} kB, the most a scenario "
+                "file may be (a budget scenario is a few kB)",
+            )
+        text = raw.decode("utf-8")
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
     except FileNotFoundError:
         raise ScenarioError(shown, "file not found") from None
     except IsADirectoryError:
@@ -317,24 +380,42 @@ def read_yaml(path: Path) -> tuple[dict[str, Any], yaml.Node | None]:
 
 
 def deep_merge(
-    base: dict[str, Any], override: dict[str, Any], trail: str = ""
+    base: dict[str, Any],
+    override: dict[str, Any],
+    trail: str = "",
+    additions: bool = True,
 ) -> tuple[dict[str, Any], list[str]]:
-    """Merge `override` into a copy of `base`; return it and the changes made."""
+    """Merge `override` into a copy of `base`; return it and the changes made.
+
+    A change is `key.path: old -> new`; a key `base` lacks is `key.path:
+    <unset> -> new` (unless `additions` is False: the base scenario filling in
+    its region model adds most keys, and those are not overrides).
+    """
     merged = copy.deepcopy(base)
     changes: list[str] = []
     same = {_key_identity(k): k for k in merged}
     for key, value in override.items():
         key = same.get(_key_identity(key), key)
         path = f"{trail}.{key}" if trail else str(key)
-        old = merged.get(key)
+        old = merged.get(key, _UNSET)
         if isinstance(old, dict) and isinstance(value, dict):
-            merged[key], sub = deep_merge(old, value, path)
+            merged[key], sub = deep_merge(old, value, path, additions)
             changes.extend(sub)
         else:
-            if key in merged and old != value:
+            if old is not _UNSET and old != value:
                 changes.append(f"{path}: {_short(old)} -> {_short(value)}")
+            elif old is _UNSET and additions:
+                changes.append(f"{path}: <unset> -> {_short(value)}")
             merged[key] = copy.deepcopy(value)
     return merged, changes
+
+
+class _Unset:
+    def __repr__(self) -> str:
+        return "<unset>"
+
+
+_UNSET = _Unset()
 
 
 def _short(value: Any) -> str:
@@ -487,8 +568,8 @@ def load_scenario(path: str | Path, overrides: tuple[str, ...] = ()) -> LoadedSc
     chain = _resolve_chain(path)
     model = _model_layer(chain)
     merged, applied = dict(model.data), []
-    for layer in chain:
-        merged, changes = deep_merge(merged, layer.data)
+    for number, layer in enumerate(chain):
+        merged, changes = deep_merge(merged, layer.data, additions=number > 0)
         applied.extend(f"{layer.path.name}: {c}" for c in changes)
     if "name" not in chain[-1].data:
         merged["name"] = path.stem

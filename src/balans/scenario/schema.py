@@ -8,25 +8,71 @@ may name only some years is checked in scenario/consistency.py.
 
 from __future__ import annotations
 
+import datetime
 import math
+import numbers
+import re
 from typing import Annotated, Literal
 
 from pydantic import (
     AfterValidator,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     model_validator,
 )
 
-OBJECTIVES = (
-    "min-savings",
-    "min-burden",
-    "fair-share",
-    "closest-to-decided",
-    "max-margin",
-    "max-fou",
-)
+from balans.choices import OBJECTIVES  # noqa: F401 (re-exported for callers)
+
+_DECIMAL_COMMA = re.compile(r"\s*[+-]?[0-9]+,[0-9]+\s*")
+
+
+def _kind(value: object) -> str:
+    """How YAML read `value`, in the words of a scenario file."""
+    if isinstance(value, bool):
+        return "true/false (yes/no and on/off read as true/false too)"
+    if value is None:
+        return "empty (null)"
+    if isinstance(value, datetime.date):
+        return "a date"
+    if isinstance(value, str):
+        return "text"
+    if isinstance(value, numbers.Real):
+        return "a number"
+    return type(value).__name__
+
+
+def _number(value: object) -> object:
+    """Numbers must be numbers: not a switch, text, date or null."""
+    if isinstance(value, numbers.Real) and not isinstance(value, bool):
+        return value
+    if isinstance(value, str) and _DECIMAL_COMMA.fullmatch(value):
+        point = value.strip().replace(",", ".")
+        raise ValueError(f"must be a number: write {point} with a decimal point")
+    if isinstance(value, dict | list):
+        return value  # pydantic names the type
+    raise ValueError(f"must be a number, not {_kind(value)}")
+
+
+def _whole(value: object) -> object:
+    """Counts and years must be whole numbers, not switches or text."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real | dict | list):
+        raise ValueError(f"must be a whole number, not {_kind(value)}")
+    return value
+
+
+def _switch(value: object) -> object:
+    """Switches must be true or false, not 0, 1 or the text "false"."""
+    if not isinstance(value, bool):
+        raise ValueError(f"must be true or false, not {_kind(value)}")
+    return value
+
+
+# Strict types: a switch is never a number, and a number never a switch or text.
+Number = Annotated[float, BeforeValidator(_number)]
+Whole = Annotated[int, BeforeValidator(_whole)]
+Switch = Annotated[bool, BeforeValidator(_switch)]
 Objective = Literal[
     "min-savings",
     "min-burden",
@@ -56,25 +102,47 @@ def _non_positive(value: float) -> float:
     return value
 
 
-def _in_range(low: float, high: float):
+def _in_range(low: float, high: float, meaning: str = ""):
     def check(value: float) -> float:
         if not low <= value <= high:
-            raise ValueError(f"must lie between {low:g} and {high:g}")
+            raise ValueError(f"must lie between {low:g} and {high:g}{meaning}")
         return value
 
     return check
 
 
-Amount = Annotated[float, AfterValidator(_finite)]
+Amount = Annotated[Number, AfterValidator(_finite)]
 NonNegative = Annotated[Amount, AfterValidator(_non_negative)]
 NonPositive = Annotated[Amount, AfterValidator(_non_positive)]
 Percent = Annotated[Amount, AfterValidator(_in_range(-100.0, 100.0))]
-Year = Annotated[int, Field(ge=1900, le=2200)]
+# What a budget can mean: a share of something (0-100 %), a yearly growth or
+# price change (-50 to +50 %), an interest rate (0-30 %; a negative rate would
+# let the plan earn money by borrowing).
+Share = Annotated[
+    Amount, AfterValidator(_in_range(0.0, 100.0, " (a share in percent)"))
+]
+Growth = Annotated[
+    Amount, AfterValidator(_in_range(-50.0, 50.0, " (a yearly change in percent)"))
+]
+InterestRate = Annotated[
+    Amount,
+    AfterValidator(
+        _in_range(
+            0.0, 30.0, " (a yearly rate in percent; below 0 borrowing earns money)"
+        )
+    ),
+]
+Year = Annotated[Whole, Field(ge=1900, le=2200)]
+# A year as a mapping key: 2026 and "2026" are the same year.
+YearKey = Annotated[int, Field(ge=1900, le=2200)]
 
-Series = dict[Year, Amount]
-NonNegativeSeries = dict[Year, NonNegative]
-NonPositiveSeries = dict[Year, NonPositive]
-PercentSeries = dict[Year, Percent]
+Series = dict[YearKey, Amount]
+NonNegativeSeries = dict[YearKey, NonNegative]
+NonPositiveSeries = dict[YearKey, NonPositive]
+PercentSeries = dict[YearKey, Percent]
+ShareSeries = dict[YearKey, Share]
+GrowthSeries = dict[YearKey, Growth]
+InterestSeries = dict[YearKey, InterestRate]
 
 
 class Strict(BaseModel):
@@ -186,13 +254,13 @@ class Opening(Strict):
 class Basis(Strict):
     """The forecasts the decided figures rest on (so levers can be derived)."""
 
-    lpik_pct: PercentSeries
-    volume_growth_pct: PercentSeries
-    tax_base_growth_pct: PercentSeries
-    national_tax_base_growth_pct: PercentSeries | None = Field(
+    lpik_pct: GrowthSeries
+    volume_growth_pct: GrowthSeries
+    tax_base_growth_pct: GrowthSeries
+    national_tax_base_growth_pct: GrowthSeries | None = Field(
         None, description="National tax-base growth the budget rests on (default: own)."
     )
-    interest_rate_pct: PercentSeries
+    interest_rate_pct: InterestSeries
     fou_tkr: NonNegativeSeries = Field(
         description="FoU level inside the published operating costs (tkr)."
     )
@@ -239,20 +307,20 @@ class Budget(Strict):
 class Assumptions(Strict):
     """Forecasts and readings for the plan; what-ifs change these."""
 
-    lpik_pct: PercentSeries
-    volume_growth_pct: PercentSeries
-    tax_base_growth_pct: PercentSeries
-    national_tax_base_growth_pct: PercentSeries | None = Field(
+    lpik_pct: GrowthSeries
+    volume_growth_pct: GrowthSeries
+    tax_base_growth_pct: GrowthSeries
+    national_tax_base_growth_pct: GrowthSeries | None = Field(
         None,
         description="Growth of the national tax base per inhabitant (default: as the "
         "region's own, so a revision of the region's forecast is a national one).",
     )
-    interest_rate_pct: PercentSeries
+    interest_rate_pct: InterestSeries
     depreciation_committee: str
     fou_committee: str = Field(description="The committee whose frame pays FoU.")
-    pension_payroll_tax_pct: Percent
-    additional_investment_life_years: Annotated[float, Field(gt=0, le=100)]
-    fou_heroma_factor: Annotated[float, Field(gt=0, le=1)] = Field(
+    pension_payroll_tax_pct: Share
+    additional_investment_life_years: Annotated[Number, Field(gt=0, le=100)]
+    fou_heroma_factor: Annotated[Number, Field(gt=0, le=1)] = Field(
         description="Share of the pre-2021 purchasing power one FoU krona has now."
     )
 
@@ -272,7 +340,7 @@ def _monthly_profile(shares: list[float]) -> list[float]:
     return shares
 
 
-Profile = Annotated[list[float], AfterValidator(_monthly_profile)]
+Profile = Annotated[list[Number], AfterValidator(_monthly_profile)]
 
 
 class Profiles(Strict):
@@ -299,7 +367,7 @@ class Liquidity(Strict):
     credit_limit: NonNegativeSeries = Field(
         description="Short-term credit (checkkredit) available in a month (Mkr)."
     )
-    credit_rate_pct: PercentSeries = Field(
+    credit_rate_pct: InterestSeries = Field(
         description="Yearly rate on credit drawn (percent of the average balance)."
     )
 
@@ -313,16 +381,16 @@ class Equalisation(Strict):
     while a national revision moves the guaranteed level as well.
     """
 
-    tax_rate_pct: Annotated[float, Field(gt=0, le=30)] = Field(
+    tax_rate_pct: Annotated[Number, Field(gt=0, le=30)] = Field(
         description="The region's utdebitering, kr per 100 kr (percent of the base)."
     )
-    equalisation_rate_pct: Annotated[float, Field(ge=0, le=30)] = Field(
+    equalisation_rate_pct: Annotated[Number, Field(ge=0, le=30)] = Field(
         description="Utjämningsskattesats of the region's county, percent."
     )
-    guarantee_pct: Annotated[float, Field(gt=0, le=200)] = Field(
+    guarantee_pct: Annotated[Number, Field(gt=0, le=200)] = Field(
         description="Guaranteed tax base, percent of the national average per inhabitant."
     )
-    relative_tax_capacity_pct: Annotated[float, Field(gt=0, le=200)] = Field(
+    relative_tax_capacity_pct: Annotated[Number, Field(gt=0, le=200)] = Field(
         description="The region's own tax base per inhabitant, percent of the national."
     )
 
@@ -356,7 +424,7 @@ class Balanskrav(Strict):
 class Debt(Strict):
     """Amortisation policy of long-term loans."""
 
-    amortisation_min_pct: PercentSeries = Field(
+    amortisation_min_pct: ShareSeries = Field(
         default_factory=dict,
         description="Least repayment per year, percent of the opening loans.",
     )
@@ -370,10 +438,10 @@ class BasAlf(Strict):
     estimated, so the decided scenario sets it to 0 (no feedback).
     """
 
-    elasticity: Annotated[float, Field(ge=0, le=10)] = Field(
+    elasticity: Annotated[Number, Field(ge=0, le=10)] = Field(
         description="tkr of premium per tkr of FoU `lag_years` earlier."
     )
-    lag_years: Annotated[int, Field(ge=0, le=10)]
+    lag_years: Annotated[Whole, Field(ge=0, le=10)]
     reference_fou_tkr: NonNegative = Field(
         description="The FoU level the current premium (1770 tkr in 2024) rests on."
     )
@@ -387,7 +455,7 @@ class CalibrationPoint(Strict):
 
     year: Year
     fou_tkr: NonNegative
-    granted: dict[GrantCategory, Annotated[int, Field(ge=0)]]
+    granted: dict[GrantCategory, Annotated[Whole, Field(ge=0)]]
 
 
 class Allocation(Strict):
@@ -398,15 +466,15 @@ class Allocation(Strict):
     category's money buys whole grants of `grant_size_tkr`, at most `demand`.
     """
 
-    grant_size_tkr: dict[GrantCategory, Annotated[float, Field(gt=0, le=1e5)]]
-    demand: dict[GrantCategory, Annotated[int, Field(ge=0)]] = Field(
+    grant_size_tkr: dict[GrantCategory, Annotated[Number, Field(gt=0, le=1e5)]]
+    demand: dict[GrantCategory, Annotated[Whole, Field(ge=0)]] = Field(
         description="Applications received (the most grants a category can use)."
     )
     reference: CalibrationPoint = Field(
         description="The allocation changes start from."
     )
-    cut_shares: dict[GrantCategory, Annotated[float, Field(ge=0, le=1)]]
-    growth_shares: dict[GrantCategory, Annotated[float, Field(ge=0, le=1)]]
+    cut_shares: dict[GrantCategory, Annotated[Number, Field(ge=0, le=1)]]
+    growth_shares: dict[GrantCategory, Annotated[Number, Field(ge=0, le=1)]]
     calibration: list[CalibrationPoint] = Field(default_factory=list)
 
     @model_validator(mode="after")
@@ -427,11 +495,11 @@ class FouSettings(Strict):
         default_factory=list,
         description="Discrete levels (tkr) for `balans fou` and for a discrete max-fou.",
     )
-    discrete: bool = Field(
+    discrete: Switch = Field(
         False, description="max-fou chooses among `levels` (a mixed-integer solve)."
     )
     from_year: Year = Field(description="First year the FoU decision applies to.")
-    population: Annotated[float, Field(gt=0)] = Field(
+    population: Annotated[Number, Field(gt=0)] = Field(
         description="Inhabitants for FoU per 100 000 inhabitants."
     )
     pre_2021_level_tkr: NonNegative = Field(
@@ -441,7 +509,7 @@ class FouSettings(Strict):
         default_factory=dict,
         description="Other regions' FoU, tkr per 100 000 inhabitants.",
     )
-    payroll_overhead_pct: PercentSeries = Field(
+    payroll_overhead_pct: ShareSeries = Field(
         description="PO-pålägg, percent of salaries (Tabell 24)."
     )
     savings_limit: NonNegative | None = Field(
@@ -462,8 +530,8 @@ class FouSettings(Strict):
 class Rule(Strict):
     """Common switches of a rule (målvärde)."""
 
-    enabled: bool = True
-    penalty: Annotated[float, Field(gt=0, le=1e6)] = Field(
+    enabled: Switch = True
+    penalty: Annotated[Number, Field(gt=0, le=1e6)] = Field(
         1000.0,
         description="Weight per Mkr of slack: in the diagnosis, and within the rule's "
         "priority when targets conflict.",
@@ -473,7 +541,7 @@ class Rule(Strict):
         description="law, council, aim or capacity (never relaxed by the closest "
         "plan); default the registry's (docs/model.md, Priorities).",
     )
-    aim_weight: Annotated[float, Field(ge=0, le=1e3)] = Field(
+    aim_weight: Annotated[Number, Field(ge=0, le=1e3)] = Field(
         0.5,
         description="For a rule of priority aim: objective units per Mkr it falls "
         "short (below 1: a Mkr of savings is worth more than a Mkr of the aim).",
@@ -502,8 +570,8 @@ class ResultShareRule(Rule):
     (`rules.debt_ratio.include_pharma_grant`).
     """
 
-    enabled: bool = False
-    share_pct: Annotated[float, Field(ge=-100, le=100)] = Field(
+    enabled: Switch = False
+    share_pct: Annotated[Number, Field(ge=-100, le=100)] = Field(
         2.0, description="Minimum result, percent of skatter och generella statsbidrag."
     )
     from_year: Year | None = Field(
@@ -514,7 +582,7 @@ class ResultShareRule(Rule):
 class ResultTargetRule(Rule):
     """Årets resultat at least the council's target level (Mkr) in the given years."""
 
-    enabled: bool = False
+    enabled: Switch = False
     minimum: Series = Field(default_factory=dict)
 
 
@@ -527,7 +595,7 @@ class StructuralBalanceRule(Rule):
     growth; the projected result must stay at least `minimum`.
     """
 
-    enabled: bool = False
+    enabled: Switch = False
     minimum: Amount = Field(
         0.0, description="Least projected result of the year after (Mkr)."
     )
@@ -536,13 +604,13 @@ class StructuralBalanceRule(Rule):
 class SavingsRampRule(Rule):
     """New savings per committee change by at most a share of its costs from year to year."""
 
-    enabled: bool = False
-    max_increase_pct: Annotated[float, Field(ge=0, le=100)] | None = Field(
+    enabled: Switch = False
+    max_increase_pct: Annotated[Number, Field(ge=0, le=100)] | None = Field(
         1.5,
         description="Largest rise of a committee's new savings on the year before, "
         "% of its cost pressure (null: no limit).",
     )
-    max_decrease_pct: Annotated[float, Field(ge=0, le=100)] | None = Field(
+    max_decrease_pct: Annotated[Number, Field(ge=0, le=100)] | None = Field(
         None,
         description="Largest fall, % of its cost pressure (null: no limit; savings are "
         "permanent, so fewer new savings is no rebound).",
@@ -562,7 +630,7 @@ class RestorationRule(Rule):
 
     target_year: Year
     vintages: list[Vintage]
-    enforce_vintage_deadlines: bool = True
+    enforce_vintage_deadlines: Switch = True
     printed_prior_result: Amount | None = Field(
         None, description="The prior-year result as Tabell 3 prints it (finding 1)."
     )
@@ -571,9 +639,9 @@ class RestorationRule(Rule):
 class DebtRatioRule(Rule):
     """Skuldsättningstak: interest-bearing debt / financing below a ceiling."""
 
-    limit_pct: PercentSeries
+    limit_pct: ShareSeries
     numerator: Literal["loans", "long_term_liabilities"] = "loans"
-    include_pharma_grant: bool = True
+    include_pharma_grant: Switch = True
 
 
 class LoanCeilingRule(Rule):
@@ -585,14 +653,14 @@ class LoanCeilingRule(Rule):
     """
 
     basis: Literal["land_buildings", "fixed"] = "land_buildings"
-    share_pct: Annotated[float, Field(gt=0, le=1000)] = 100.0
+    share_pct: Annotated[Number, Field(gt=0, le=1000)] = 100.0
     rounding: Literal["nearest", "down", "up", "none"] = "nearest"
-    step: Annotated[float, Field(gt=0, le=10000)] = 50.0
+    step: Annotated[Number, Field(gt=0, le=10000)] = 50.0
     limit: NonNegativeSeries = Field(
         default_factory=dict,
         description="Fixed ceilings (basis: fixed), or the published ones to check.",
     )
-    published_limit_holds: bool = Field(
+    published_limit_holds: Switch = Field(
         False,
         description="With basis land_buildings: where `limit` gives a year, the "
         "stricter of it and the computed ceiling holds.",
@@ -607,7 +675,7 @@ class LiquidityRule(Rule):
     """
 
     floor: Series
-    count_unused_credit: bool = Field(
+    count_unused_credit: Switch = Field(
         False, description="Unused checkkredit counts towards the floor."
     )
 
@@ -615,8 +683,8 @@ class LiquidityRule(Rule):
 class SavingsCapacityRule(Rule):
     """New savings per committee and year at most a share of its costs."""
 
-    max_pct: Annotated[float, Field(ge=0, le=100)]
-    per_committee_pct: dict[str, Annotated[float, Field(ge=0, le=100)]] = Field(
+    max_pct: Annotated[Number, Field(ge=0, le=100)]
+    per_committee_pct: dict[str, Annotated[Number, Field(ge=0, le=100)]] = Field(
         default_factory=dict
     )
 
@@ -624,7 +692,7 @@ class SavingsCapacityRule(Rule):
 class FouBenchmarkRule(Rule):
     """FoU per inhabitant at least another region's level from a year on."""
 
-    enabled: bool = False
+    enabled: Switch = False
     region: str = Field(description="A region in fou.benchmarks.")
     from_year: Year
 
@@ -632,8 +700,8 @@ class FouBenchmarkRule(Rule):
 class KeyFigures(Strict):
     """Reported key figures (not constraints): targets from Tabell 1."""
 
-    net_cost_growth_pct: PercentSeries = Field(default_factory=dict)
-    gross_cost_growth_pct: PercentSeries = Field(default_factory=dict)
+    net_cost_growth_pct: GrowthSeries = Field(default_factory=dict)
+    gross_cost_growth_pct: GrowthSeries = Field(default_factory=dict)
 
 
 class Rules(Strict):
@@ -664,7 +732,7 @@ class Planning(Strict):
         description="Years whose levers stay at the decided values (default: the "
         "budget year, whose frames are decided).",
     )
-    strict: bool = Field(
+    strict: Switch = Field(
         False,
         description="No plan unless every target holds (exit 2 with the diagnosis) "
         "instead of the closest plan by priority.",
@@ -674,13 +742,13 @@ class Planning(Strict):
 class Levers(Strict):
     """How free the optimiser is."""
 
-    savings_weights: dict[str, Annotated[float, Field(gt=0, le=1e3)]] = Field(
+    savings_weights: dict[str, Annotated[Number, Field(gt=0, le=1e3)]] = Field(
         default_factory=dict, description="Weight per committee (default 1)."
     )
     max_new_borrowing: NonNegative = Field(
         1000.0, description="Upper bound on new long-term loans per year (Mkr)."
     )
-    smoothing_weight: Annotated[float, Field(ge=0, le=100)] = Field(
+    smoothing_weight: Annotated[Number, Field(ge=0, le=100)] = Field(
         0.0,
         description="Objective weight per Mkr of year-to-year change in a committee's "
         "new savings (0: no smoothing term).",

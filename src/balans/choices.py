@@ -1,0 +1,38 @@
+"""The fixed choices of the command line: objectives and report formats.
+
+Kept free of imports so that `balans --help` and shell completion start fast.
+"""
+
+from __future__ import annotations
+
+OBJECTIVES = (
+    "min-savings",
+    "min-burden",
+    "fair-share",
+    "closest-to-decided",
+    "max-margin",
+    "max-fou",
+)
+FORMATS = ("table", "json", "csv", "md", "xlsx")
+
+# The formats each command can write; `--format` and the suffix of `--output`
+# must name one of them.
+COMMAND_FORMATS = {
+    "validate": ("table", "json"),
+    "evaluate": FORMATS,
+    "solve": FORMATS,
+    "compare": ("table", "json", "csv", "md"),
+    "fou": ("table", "json", "csv", "md"),
+    "schema": ("json",),
+}
+
+# `--output NAME.suffix` without `--format` writes this format.
+SUFFIX_FORMATS = {
+    ".txt": "table",
+    ".json": "json",
+    ".csv": "csv",
+    ".md": "md",
+    ".markdown": "md",
+    ".xlsx": "xlsx",
+}
+MODEL_SUFFIXES = (".lp", ".mps")
