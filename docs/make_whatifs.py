@@ -118,6 +118,26 @@ def delivery(base: Plans, plans: Plans) -> str:
     return f"a lower savings capacity: {least_savings(base, plans)}"
 
 
+def pension(base: Plans, plans: Plans) -> str:
+    """whatif-defer-pension-purchases."""
+    bought = series(plans[1], "cash_flow", "pension_portfolio_purchases")
+    deferred = sum(100.0 - v for v in bought.values())
+    return (
+        f"purchases of {years(bought, list(bought))} Mkr ({mkr(deferred)} Mkr deferred "
+        f"in all); {least_savings(base, plans)}"
+    )
+
+
+def tax_rate(base: Plans, plans: Plans) -> str:
+    """whatif-tax-rate."""
+    old = series(base[1], "income", "tax_revenue")
+    new = series(plans[1], "income", "tax_revenue")
+    raised = {y: new[y] - old[y] for y in old}
+    return (
+        f"tax raised by {years(raised, list(raised))} Mkr; {least_savings(base, plans)}"
+    )
+
+
 def loans_600(base: Plans, plans: Plans) -> str:
     """whatif-loans-600."""
     year = str(plans[0]["years"][0])
@@ -257,6 +277,11 @@ WHATIFS: dict[str, tuple[str, Callable[[Plans, Plans], str]]] = {
     "whatif-strict-loans.yaml": ("planning.strict", strict),
     "whatif-loans-600.yaml": ("the earlier loan reading", loans_600),
     "whatif-delivery-as-2025.yaml": ("RS årsbokslut 2025: 65 % delivered", delivery),
+    "whatif-defer-pension-purchases.yaml": (
+        "a lever the documents leave open",
+        pension,
+    ),
+    "whatif-tax-rate.yaml": ("a lever: the budget decides 11.70 kr", tax_rate),
 }
 
 

@@ -285,7 +285,7 @@ def income_statement(m: pyo.ConcreteModel, years: list[int]) -> Table:
         "operating_costs": _series(m.operating_costs, years),
         "depreciation": {y: -v for y, v in _series(m.depreciation_data, years).items()},
         "net_operating_costs": _series(m.net_operating_costs, years),
-        "tax_revenue": _series(m.tax_revenue_data, years),
+        "tax_revenue": _series(m.tax_revenue, years),
         "general_grants": _series(m.general_grants_data, years),
         "pharma_grant": _series(m.pharma_grant_data, years),
         "operating_result": _series(m.operating_result, years),
@@ -307,7 +307,7 @@ def cash_flow_statement(
         "pension_liability_increase": dict(data.pension_liability_increase),
         "new_long_term_debt": _series(m.new_debt, years),
         "net_investments": dict(data.net_investments),
-        "pension_portfolio_purchases": dict(data.pension_portfolio_purchases),
+        "pension_portfolio_purchases": _series(m.pension_purchase, years),
         "debt_repayment": _series(m.repayment, years),
     }
     flow["internal_funds"] = _add(

@@ -72,6 +72,8 @@ SCALARS = {
         d.scenario.rules.liquidity_floor.count_unused_credit
     ),
     "smoothing_weight": lambda d: d.levers.smoothing_weight,
+    "pension_deferral_weight": lambda d: d.levers.pension_deferral_weight,
+    "tax_raise_weight": lambda d: d.levers.tax_raise_weight,
 }
 """Mutable scalar parameter -> how its value follows from the ModelData."""
 
@@ -193,6 +195,7 @@ def apply(m: pyo.ConcreteModel, data: ModelData) -> None:
         m.profile[name, month].set_value(share)
     _set_values(m.savings_weight, data.levers.savings_weights)
     apply_fou_bounds(m, data)
+    apply_lever_bounds(m, data)
     if m.shape.fou_levels:
         _set_values(m.fou_level_value, dict(enumerate(data.levers.fou_levels)))
     for parts in m.rule_parts.values():
@@ -258,6 +261,21 @@ def define_levers(m: pyo.ConcreteModel, data: ModelData, mode: Mode) -> None:
     if m.shape.fou_levels:
         define_fou_levels(m, m.shape.fou_levels)
     m.new_debt = pyo.Var(m.years, bounds=lambda m, y: (0, m.max_new_borrowing))
+    # Pension-portfolio purchase and tax-rate increase: levers whose bounds `apply`
+    # sets (the decided purchase and no increase where they are off or locked).
+    m.pension_purchase_low = pyo.Param(m.years, initialize=0.0, mutable=True)
+    m.pension_purchase = pyo.Var(
+        m.years,
+        bounds=lambda m, y: (
+            m.pension_purchase_low[y],
+            m.pension_portfolio_purchases_data[y],
+        ),
+    )
+    m.tax_increase_high = pyo.Param(m.years, initialize=0.0, mutable=True)
+    m.revenue_per_ore = pyo.Param(m.years, initialize=0.0, mutable=True)
+    m.tax_increase_ore = pyo.Var(
+        m.years, bounds=lambda m, y: (0, m.tax_increase_high[y])
+    )
     m.repayment = pyo.Var(m.years, bounds=(0, None))
     m.amortisation_years = pyo.Set(initialize=sorted(data.amortisation_min))
     m.minimum_repayment_share = pyo.Param(
@@ -276,6 +294,17 @@ def apply_fou_bounds(m: pyo.ConcreteModel, data: ModelData) -> None:
             high = max(low, levers.fou_max_tkr)
         m.fou_lower[y].set_value(low)
         m.fou_upper[y].set_value(high)
+
+
+def apply_lever_bounds(m: pyo.ConcreteModel, data: ModelData) -> None:
+    """Pension purchases down to their least share, tax up to its most, where free."""
+    levers = data.levers
+    for y in m.years:
+        free = m.mode == "optimal" and y not in m.shape.locked_years
+        share = levers.pension_purchase_min_share if free else 1.0
+        m.pension_purchase_low[y].set_value(share * data.pension_portfolio_purchases[y])
+        m.tax_increase_high[y].set_value(levers.max_tax_increase_ore if free else 0.0)
+        m.revenue_per_ore[y].set_value(levers.revenue_per_ore[y])
 
 
 def define_fou_levels(m: pyo.ConcreteModel, count: int) -> None:
@@ -362,6 +391,15 @@ def define_operating_accounts(m: pyo.ConcreteModel, data: ModelData) -> None:
             - (m.bas_alf_premium[y] if c == fou_committee else 0.0)
         ),
     )
+    # Taxes: the budgeted revenue plus what the tax-rate increases so far bring in.
+    m.tax_revenue = pyo.Expression(
+        m.years,
+        rule=lambda m, y: (
+            m.tax_revenue_data[y]
+            + m.revenue_per_ore[y]
+            * sum(m.tax_increase_ore[t] for t in m.years if t <= y)
+        ),
+    )
     m.operating_revenue = pyo.Expression(
         m.years, rule=lambda m, y: m.operating_revenue_data[y] + m.bas_alf_premium[y]
     )
@@ -382,7 +420,7 @@ def define_operating_accounts(m: pyo.ConcreteModel, data: ModelData) -> None:
         m.years,
         rule=lambda m, y: (
             m.net_operating_costs[y]
-            + m.tax_revenue_data[y]
+            + m.tax_revenue[y]
             + m.general_grants_data[y]
             + m.pharma_grant_data[y]
         ),
@@ -468,7 +506,7 @@ def define_result_and_cash(m: pyo.ConcreteModel, data: ModelData) -> None:
             + m.new_debt[y]
             - m.repayment[y]
             - m.net_investments_data[y]
-            - m.pension_portfolio_purchases_data[y]
+            - m.pension_purchase[y]
         ),
     )
     m.balanskrav_result = pyo.Expression(
@@ -497,9 +535,7 @@ def define_months(m: pyo.ConcreteModel, data: ModelData) -> None:
         "taxes_and_grants": (
             "taxes",
             lambda m, y: (
-                m.tax_revenue_data[y]
-                + m.general_grants_data[y]
-                + m.pharma_grant_data[y]
+                m.tax_revenue[y] + m.general_grants_data[y] + m.pharma_grant_data[y]
             ),
         ),
         "operating_revenue": (
@@ -525,7 +561,7 @@ def define_months(m: pyo.ConcreteModel, data: ModelData) -> None:
         "net_investments": ("investments", lambda m, y: -m.net_investments_data[y]),
         "pension_portfolio_purchases": (
             "pension_purchases",
-            lambda m, y: -m.pension_portfolio_purchases_data[y],
+            lambda m, y: -m.pension_purchase[y],
         ),
         "debt_repayment": ("repayment", lambda m, y: -m.repayment[y]),
     }
@@ -597,7 +633,8 @@ def define_objective(m: pyo.ConcreteModel, data: ModelData, name: str) -> None:
     )
     define_tie_break(m)
     define_smoothing(m)
-    secondary = m.smoothing + TIE_BREAK * m.tie_break
+    define_lever_costs(m)
+    secondary = m.smoothing + m.lever_costs + TIE_BREAK * m.tie_break
     if name == "min-savings":
         m.primary = pyo.Expression(expr=m.weighted_savings)
         m.objective = pyo.Objective(expr=m.primary + secondary)
@@ -684,6 +721,19 @@ def define_tie_break(m: pyo.ConcreteModel) -> None:
     )
 
 
+def define_lever_costs(m: pyo.ConcreteModel) -> None:
+    """What the levers other than savings cost: purchases deferred, taxes raised (Mkr)."""
+    m.lever_costs = pyo.Expression(
+        expr=m.pension_deferral_weight
+        * sum(
+            m.pension_portfolio_purchases_data[y] - m.pension_purchase[y]
+            for y in m.years
+        )
+        + m.tax_raise_weight
+        * sum(m.tax_revenue[y] - m.tax_revenue_data[y] for y in m.years)
+    )
+
+
 def define_smoothing(m: pyo.ConcreteModel) -> None:
     """smoothing_weight x the year-to-year changes of every committee's new savings."""
     later = [y for y in m.years if y != m.years.first()]
@@ -748,7 +798,7 @@ def define_margin_objective(m: pyo.ConcreteModel, data: ModelData) -> None:
                 if split_index(index)[0] not in m.shape.locked_years:
                     parts.margin_weight[index].set_value(1.0)
     m.objective = pyo.Objective(
-        expr=-m.margin + TIE_BREAK * (m.weighted_savings + m.tie_break)
+        expr=-m.margin + TIE_BREAK * (m.weighted_savings + m.lever_costs + m.tie_break)
     )
 
 
@@ -776,6 +826,7 @@ def define_fou_objective(m: pyo.ConcreteModel) -> None:
         expr=-tkr_to_mkr(m.fou_floor)
         - TIE_BREAK * sum(tkr_to_mkr(m.fou_tkr[y]) for y in m.fou_years)
         + TIE_BREAK**2 * (m.weighted_savings + m.tie_break)
+        + TIE_BREAK * m.lever_costs
     )
 
 

@@ -60,6 +60,11 @@ class LeverData:
     fou_discrete: bool
     margin_savings_cap: float
     fou_savings_cap: float
+    pension_purchase_min_share: float  # 1: the decided purchase, not deferrable
+    pension_deferral_weight: float
+    max_tax_increase_ore: float
+    tax_raise_weight: float
+    revenue_per_ore: ByYear
 
 
 @dataclass(frozen=True)
@@ -298,6 +303,7 @@ def lever_data(s: Scenario, decided: DecidedLevers) -> LeverData:
     """
     decided_total = max(0.0, sum(decided.savings.values()))
     margin_cap, fou_cap = s.levers.max_total_savings, s.fou.savings_limit
+    pension, e = s.levers.pension_purchases, s.equalisation
     return LeverData(
         savings_weights={c: s.levers.savings_weights.get(c, 1.0) for c in s.committees},
         smoothing_weight=s.levers.smoothing_weight,
@@ -309,6 +315,16 @@ def lever_data(s: Scenario, decided: DecidedLevers) -> LeverData:
         fou_discrete=s.fou.discrete,
         margin_savings_cap=decided_total if margin_cap is None else margin_cap,
         fou_savings_cap=decided_total if fou_cap is None else fou_cap,
+        pension_purchase_min_share=(
+            pension.min_share_pct / 100 if pension.deferrable else 1.0
+        ),
+        pension_deferral_weight=pension.cost_weight,
+        max_tax_increase_ore=s.levers.tax_rate.max_increase_ore if e else 0.0,
+        tax_raise_weight=s.levers.tax_rate.cost_weight,
+        revenue_per_ore={
+            y: (s.budget.tax_revenue[y] / (e.tax_rate_pct * 100) if e else 0.0)
+            for y in s.years
+        },
     )
 
 

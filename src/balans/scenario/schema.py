@@ -739,6 +739,37 @@ class Planning(Strict):
     )
 
 
+class PensionPurchaseLever(Strict):
+    """Deferring the yearly purchase for the pension portfolio (off by default).
+
+    The documents set 100 Mkr a year 2025-2028 and a consolidation target of 100 %
+    by 2040, but say nothing on whether a year's purchase may wait.
+    """
+
+    deferrable: Switch = Field(False, description="The optimiser may buy less.")
+    min_share_pct: Annotated[Number, Field(ge=0, le=100)] = Field(
+        0.0, description="Least share of the decided purchase bought each year."
+    )
+    cost_weight: Annotated[Number, Field(ge=0, le=100)] = Field(
+        0.5, description="Objective units per Mkr of purchase deferred."
+    )
+
+
+class TaxRateLever(Strict):
+    """Raising the utdebitering (off by default: the budget decides 11.70 kr).
+
+    One öre brings in the year's tax revenue / (tax rate x 100); an increase
+    stays for the following years. Needs the `equalisation` section (tax rate).
+    """
+
+    max_increase_ore: Annotated[Number, Field(ge=0, le=200)] = Field(
+        0.0, description="Largest increase in one year, öre (0: off)."
+    )
+    cost_weight: Annotated[Number, Field(ge=0, le=100)] = Field(
+        2.0, description="Objective units per Mkr of tax raised in a year."
+    )
+
+
 class Levers(Strict):
     """How free the optimiser is."""
 
@@ -758,6 +789,10 @@ class Levers(Strict):
         description="max-margin only: cap on the new savings of the whole horizon "
         "(Mkr); default the savings the decided plan implies.",
     )
+    pension_purchases: PensionPurchaseLever = Field(
+        default_factory=PensionPurchaseLever
+    )
+    tax_rate: TaxRateLever = Field(default_factory=TaxRateLever)
 
 
 class Scenario(Strict):

@@ -129,7 +129,7 @@ STRUCTURAL_BALANCE = Rule(
     value=lambda m, y: (
         m.result[y]
         + m.next_year_revenue_growth
-        * (m.tax_revenue_data[y] + m.general_grants_data[y] + m.pharma_grant_data[y])
+        * (m.tax_revenue[y] + m.general_grants_data[y] + m.pharma_grant_data[y])
         - m.next_year_cost_growth * -m.operating_costs[y]
     ),
     recompute=_projected_next_result,
