@@ -138,6 +138,15 @@ def tax_rate(base: Plans, plans: Plans) -> str:
     )
 
 
+def timing(base: Plans, plans: Plans) -> str:
+    """whatif-investment-timing."""
+    invested = series(plans[1], "cash_flow", "net_investments")
+    return (
+        f"net investments of {years(invested, list(invested))} Mkr; "
+        f"{least_savings(base, plans)}"
+    )
+
+
 def loans_600(base: Plans, plans: Plans) -> str:
     """whatif-loans-600."""
     year = str(plans[0]["years"][0])
@@ -282,6 +291,7 @@ WHATIFS: dict[str, tuple[str, Callable[[Plans, Plans], str]]] = {
         pension,
     ),
     "whatif-tax-rate.yaml": ("a lever: the budget decides 11.70 kr", tax_rate),
+    "whatif-investment-timing.yaml": ("a lever within the frame", timing),
 }
 
 

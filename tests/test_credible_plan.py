@@ -231,3 +231,21 @@ def test_the_pension_commitments_of_tabell_5_are_reproduced(decided_plan):
     assert row.value == pytest.approx(-81.0, abs=0.1)
     assert row.limit == pytest.approx(-88.0, abs=0.1)
     assert row.met
+
+
+def test_moving_investments_keeps_the_frame_and_eases_the_tight_year():
+    base = optimise(make_scenario(), findings=False)
+    moved = optimise(
+        make_scenario(base=SCENARIOS / "whatif-investment-timing.yaml"), findings=False
+    )
+    invested = moved.cash_flow["net_investments"]
+    decided = base.cash_flow["net_investments"]
+    assert sum(invested.values()) == pytest.approx(sum(decided.values()))
+    assert invested[2026] == pytest.approx(decided[2026])  # locked
+    for year in LATER:
+        assert abs(invested[year] - decided[year]) <= 0.2 * decided[year] + 1e-6
+
+    def shortfall(plan):
+        return sum(b.amount for b in plan.breaches if not b.locked_year)
+
+    assert shortfall(moved) <= shortfall(base) + 1e-6

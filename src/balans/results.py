@@ -306,7 +306,7 @@ def cash_flow_statement(
         "depreciation": dict(data.depreciation),
         "pension_liability_increase": dict(data.pension_liability_increase),
         "new_long_term_debt": _series(m.new_debt, years),
-        "net_investments": dict(data.net_investments),
+        "net_investments": _series(m.investment, years),
         "pension_portfolio_purchases": _series(m.pension_purchase, years),
         "debt_repayment": _series(m.repayment, years),
     }

@@ -74,6 +74,7 @@ SCALARS = {
     "smoothing_weight": lambda d: d.levers.smoothing_weight,
     "pension_deferral_weight": lambda d: d.levers.pension_deferral_weight,
     "tax_raise_weight": lambda d: d.levers.tax_raise_weight,
+    "investment_shift_weight": lambda d: d.levers.investment_shift_weight,
 }
 """Mutable scalar parameter -> how its value follows from the ModelData."""
 
@@ -271,6 +272,28 @@ def define_levers(m: pyo.ConcreteModel, data: ModelData, mode: Mode) -> None:
             m.pension_portfolio_purchases_data[y],
         ),
     )
+    # Net investments may move between years; the horizon's total stays decided.
+    m.investment_shift_limit = pyo.Param(m.years, initialize=0.0, mutable=True)
+    m.investment = pyo.Var(
+        m.years,
+        bounds=lambda m, y: (
+            m.net_investments_data[y] - m.investment_shift_limit[y],
+            m.net_investments_data[y] + m.investment_shift_limit[y],
+        ),
+    )
+    m.investment_total = pyo.Constraint(
+        expr=sum(m.investment[y] for y in m.years)
+        == sum(m.net_investments_data[y] for y in m.years)
+    )
+    m.investment_moved_up = pyo.Var(m.years, bounds=(0, None))
+    m.investment_moved_down = pyo.Var(m.years, bounds=(0, None))
+    m.investment_moved = pyo.Constraint(
+        m.years,
+        rule=lambda m, y: (
+            m.investment[y] - m.net_investments_data[y]
+            == m.investment_moved_up[y] - m.investment_moved_down[y]
+        ),
+    )
     m.tax_increase_high = pyo.Param(m.years, initialize=0.0, mutable=True)
     m.revenue_per_ore = pyo.Param(m.years, initialize=0.0, mutable=True)
     m.tax_increase_ore = pyo.Var(
@@ -304,6 +327,8 @@ def apply_lever_bounds(m: pyo.ConcreteModel, data: ModelData) -> None:
         share = levers.pension_purchase_min_share if free else 1.0
         m.pension_purchase_low[y].set_value(share * data.pension_portfolio_purchases[y])
         m.tax_increase_high[y].set_value(levers.max_tax_increase_ore if free else 0.0)
+        shift = levers.investment_shift_share * data.net_investments[y] if free else 0.0
+        m.investment_shift_limit[y].set_value(shift)
         m.revenue_per_ore[y].set_value(levers.revenue_per_ore[y])
 
 
@@ -505,7 +530,7 @@ def define_result_and_cash(m: pyo.ConcreteModel, data: ModelData) -> None:
             + m.pension_liability_increase_data[y]
             + m.new_debt[y]
             - m.repayment[y]
-            - m.net_investments_data[y]
+            - m.investment[y]
             - m.pension_purchase[y]
         ),
     )
@@ -558,7 +583,7 @@ def define_months(m: pyo.ConcreteModel, data: ModelData) -> None:
             "financial",
             lambda m, y: -m.loan_interest[y] - m.credit_interest[y],
         ),
-        "net_investments": ("investments", lambda m, y: -m.net_investments_data[y]),
+        "net_investments": ("investments", lambda m, y: -m.investment[y]),
         "pension_portfolio_purchases": (
             "pension_purchases",
             lambda m, y: -m.pension_purchase[y],
@@ -731,6 +756,8 @@ def define_lever_costs(m: pyo.ConcreteModel) -> None:
         )
         + m.tax_raise_weight
         * sum(m.tax_revenue[y] - m.tax_revenue_data[y] for y in m.years)
+        + m.investment_shift_weight
+        * sum(m.investment_moved_up[y] + m.investment_moved_down[y] for y in m.years)
     )
 
 

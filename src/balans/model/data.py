@@ -65,6 +65,8 @@ class LeverData:
     max_tax_increase_ore: float
     tax_raise_weight: float
     revenue_per_ore: ByYear
+    investment_shift_share: float
+    investment_shift_weight: float
 
 
 @dataclass(frozen=True)
@@ -321,6 +323,8 @@ def lever_data(s: Scenario, decided: DecidedLevers) -> LeverData:
         pension_deferral_weight=pension.cost_weight,
         max_tax_increase_ore=s.levers.tax_rate.max_increase_ore if e else 0.0,
         tax_raise_weight=s.levers.tax_rate.cost_weight,
+        investment_shift_share=s.levers.investment_timing.max_shift_pct / 100,
+        investment_shift_weight=s.levers.investment_timing.cost_weight,
         revenue_per_ore={
             y: (s.budget.tax_revenue[y] / (e.tax_rate_pct * 100) if e else 0.0)
             for y in s.years

@@ -770,6 +770,24 @@ class TaxRateLever(Strict):
     )
 
 
+class InvestmentTimingLever(Strict):
+    """Moving net investments between years within the horizon's frame (off by default).
+
+    The horizon's total stays as decided; a year may move by at most
+    `max_shift_pct` of its decided investments. Cash and loans follow; the book
+    values, depreciation and lånetak stay those of the decided plan (a timing
+    shift inside the frame, as the regionplan's "omprioriteringar inom befintlig
+    ram" and the 87 Mkr carried from 2024 to 2025 describe).
+    """
+
+    max_shift_pct: Annotated[Number, Field(ge=0, le=100)] = Field(
+        0.0, description="Largest change of a year's investments, % (0: off)."
+    )
+    cost_weight: Annotated[Number, Field(ge=0, le=100)] = Field(
+        0.2, description="Objective units per Mkr moved from its decided year."
+    )
+
+
 class Levers(Strict):
     """How free the optimiser is."""
 
@@ -793,6 +811,9 @@ class Levers(Strict):
         default_factory=PensionPurchaseLever
     )
     tax_rate: TaxRateLever = Field(default_factory=TaxRateLever)
+    investment_timing: InvestmentTimingLever = Field(
+        default_factory=InvestmentTimingLever
+    )
 
 
 class Scenario(Strict):
