@@ -192,7 +192,24 @@ def test_findings_of_the_brief_are_reported(decided_plan):
     assert "63 Mkr" in text  # finding 4
     assert "464 Mkr" in text and "260,1" in text  # finding 5
     assert "Heroma" in text  # finding 6
-    assert len(decided_plan.findings) == 7
+    assert len(decided_plan.findings) == 10
+
+
+def test_the_new_findings_say_what_the_documents_imply(decided_plan):
+    by_id = {f.id: f for f in decided_plan.findings}
+    # RS årsbokslut 2025: 13.8 %; 741.5 / (3896.7 + 1395.2) (Tabell 2 prognos) = 14.0 %.
+    reported = by_id["reported_debt_ratio"].values
+    assert reported["reading_pct"] == pytest.approx(14.01, abs=0.01)
+    assert reported["other_grants_reading_pct"] == pytest.approx(12.74, abs=0.01)
+    assert reported["debt_for_reported"] == pytest.approx(730.3, abs=0.05)
+    # Tabell 2: 170 Mkr every year; the investment plan at 2026's lives: 324.5 in 2030.
+    depreciation = by_id["depreciation_vs_investment_plan"].values
+    assert depreciation["published"] == 170
+    assert depreciation["implied"] == pytest.approx(324.5, abs=0.1)
+    # The locked budget year breaks the lånetak by 891.5 - 750 (Tabell 5, 7).
+    breaks = by_id["budget_year_breaks"]
+    assert breaks.year == 2026
+    assert breaks.values["loan_ceiling_mkr"] == pytest.approx(141.5, abs=ONE_DECIMAL)
 
 
 def test_findings_are_numbers_in_no_language(decided_plan):

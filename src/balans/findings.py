@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 
-from balans.model.data import ModelData
+from balans.model.data import ModelData, plan_depreciation
 from balans.results import Finding, PlanResult
 from balans.scenario.schema import Scenario
 
@@ -27,6 +27,9 @@ def find_findings(s: Scenario, data: ModelData, decided: PlanResult) -> list[Fin
         _vintage_behind,
         _fou_purchasing_power,
         _frames_without_uplift,
+        _reported_debt_ratio,
+        _depreciation_vs_investment_plan,
+        _budget_year_breaks,
     ]
     return [finding for check in checks for finding in check(s, data, decided)]
 
@@ -182,3 +185,72 @@ def _frames_without_uplift(
                 facts={"frames_year": first},
             )
             return
+
+
+def _reported_debt_ratio(
+    s: Scenario, data: ModelData, r: PlanResult
+) -> Iterator[Finding]:
+    """Which reading of loans and grants reproduces the reported opening-year ratio."""
+    o, rule = s.opening, s.rules.debt_ratio
+    if rule.reported_outcome_pct is None or o.tax_and_general_grants is None:
+        return
+    pharma = o.pharma_grant or 0.0
+    revenue = o.tax_and_general_grants + (pharma if rule.include_pharma_grant else 0.0)
+    debt = o.loans if rule.numerator == "loans" else o.long_term_liabilities
+    other = o.tax_and_general_grants + (0.0 if rule.include_pharma_grant else pharma)
+    yield Finding(
+        "reported_debt_ratio",
+        o.year,
+        {
+            "reported_pct": rule.reported_outcome_pct,
+            "reading_pct": 100 * debt / revenue,
+            "other_grants_reading_pct": 100 * debt / other,
+            "debt": debt,
+            "debt_for_reported": rule.reported_outcome_pct / 100 * revenue,
+        },
+        facts={"include_pharma_grant": rule.include_pharma_grant},
+    )
+
+
+def _depreciation_vs_investment_plan(
+    s: Scenario, data: ModelData, r: PlanResult
+) -> Iterator[Finding]:
+    """Published depreciation against what the investment plan implies."""
+    implied = plan_depreciation(s)
+    if implied is None:
+        return
+    last = r.years[-1]
+    published = -s.budget.depreciation[last]
+    plan = implied["depreciation"][last]
+    if abs(plan - published) > 0.5:
+        yield Finding(
+            "depreciation_vs_investment_plan",
+            last,
+            {
+                "published": published,
+                "implied": plan,
+                "difference": plan - published,
+                "invested": s.budget.net_investments[last],
+            },
+            facts={"basis": s.depreciation.basis},
+        )
+
+
+def _budget_year_breaks(
+    s: Scenario, data: ModelData, r: PlanResult
+) -> Iterator[Finding]:
+    """The rules the decided budget breaks in its locked years: facts, not choices."""
+    for year in data.locked_years:
+        broken = [t for t in r.targets if t.year == year and t.enforced and not t.met]
+        if not broken:
+            continue
+        worst: dict[str, float] = {}
+        for t in broken:
+            shortfall = -(t.margin if t.margin_mkr is None else t.margin_mkr)
+            worst[t.id] = max(worst.get(t.id, 0.0), shortfall)
+        yield Finding(
+            "budget_year_breaks",
+            year,
+            {f"{rule}_mkr": amount for rule, amount in worst.items()},
+            facts={"rules": sorted(worst, key=list(worst).index)},
+        )

@@ -140,9 +140,15 @@ def build_data(scenario: Scenario) -> ModelData:
     )
     base = -s.opening.operating_costs - s.opening.fou_tkr / 1000
     additional = _additional_investment_effects(s)
+    implied = plan_depreciation(s)
+    use_plan = implied is not None and s.depreciation.basis == "investment_plan"
+    published = {y: -s.budget.depreciation[y] for y in years}
     depreciation = {
-        y: -s.budget.depreciation[y] + additional["depreciation"][y] for y in years
+        y: (implied["depreciation"][y] if use_plan else published[y])
+        + additional["depreciation"][y]
+        for y in years
     }
+    buildings = implied["buildings"] if use_plan else dict(s.budget.land_buildings)
     decided = decided_levers(s, cost_share)
     tax_revenue = _tax_revenue(s)
     return ModelData(
@@ -182,9 +188,7 @@ def build_data(scenario: Scenario) -> ModelData:
             y: s.budget.net_investments[y] + additional["investment"][y] for y in years
         },
         pension_portfolio_purchases=dict(s.budget.pension_portfolio_purchases),
-        land_buildings={
-            y: s.budget.land_buildings[y] + additional["book_value"][y] for y in years
-        },
+        land_buildings={y: buildings[y] + additional["book_value"][y] for y in years},
         intangible_assets=dict(s.budget.intangible_assets),
         financial_fixed_assets=dict(s.budget.financial_fixed_assets),
         opening_loans=s.opening.loans,
@@ -198,7 +202,7 @@ def build_data(scenario: Scenario) -> ModelData:
         balanskrav_adjustment=balanskrav_adjustments(s),
         credit_limit=dict(s.liquidity.credit_limit),
         credit_rate={y: s.liquidity.credit_rate_pct[y] / 100 for y in years},
-        loan_ceiling=loan_ceilings(s, additional["book_value"]),
+        loan_ceiling=loan_ceilings(s, buildings, additional["book_value"]),
         amortisation_min={
             y: pct / 100 for y, pct in s.debt.amortisation_min_pct.items()
         },
@@ -472,6 +476,51 @@ def _pension_financial_costs(s: Scenario) -> ByYear:
     return costs
 
 
+def plan_depreciation(s: Scenario) -> dict[str, ByYear] | None:
+    """Depreciation and building book values that the investment plan implies.
+
+    Lives are read from the first year: the buildings' depreciation is what
+    Tabell 5's mark och byggnader implies (opening + building investments -
+    closing), the equipment's is the rest of the published figure. Opening
+    assets and each year's investments are then written off straight-line at
+    those lives, investments from the year after. None without building shares.
+    """
+    shares = s.depreciation.building_share_pct
+    if not shares:
+        return None
+    years, o = s.years, s.opening
+    first = years[0]
+    invested = s.budget.net_investments
+    buildings_in = {
+        y: invested[y] * shares.get(y, shares[max(shares)]) / 100 for y in years
+    }
+    building_depr = (
+        o.land_buildings + buildings_in[first] - s.budget.land_buildings[first]
+    )
+    equipment = o.machinery_equipment + o.intangible_assets
+    equipment_depr = -s.budget.depreciation[first] - building_depr
+    if building_depr <= 0 or equipment_depr <= 0:
+        return None
+    life = {"b": o.land_buildings / building_depr, "e": equipment / equipment_depr}
+    layers = [("b", o.land_buildings, first), ("e", equipment, first)]
+    depreciation, book, building_book = {}, {}, o.land_buildings
+    for y in years:
+        total = building = 0.0
+        for kind, amount, start in layers:
+            written = amount / life[kind]
+            if start <= y and (y - start) * written < amount:
+                total += written
+                building += written if kind == "b" else 0.0
+        depreciation[y] = total
+        building_book += buildings_in[y] - building
+        book[y] = building_book
+        layers += [
+            ("b", buildings_in[y], y + 1),
+            ("e", invested[y] - buildings_in[y], y + 1),
+        ]
+    return {"depreciation": depreciation, "buildings": book}
+
+
 def _additional_investment_effects(s: Scenario) -> dict[str, ByYear]:
     """Investment, depreciation and book value of investments beyond the frame.
 
@@ -535,7 +584,9 @@ def round_to_step(value: float, step: float, rounding: str) -> float:
     return whole * step
 
 
-def loan_ceilings(s: Scenario, additional_book_value: ByYear) -> ByYear:
+def loan_ceilings(
+    s: Scenario, buildings: ByYear, additional_book_value: ByYear
+) -> ByYear:
     """Lånetak per year: fixed, or a share of land and buildings, rounded.
 
     Land and buildings include investments beyond the frame, so the ceiling
@@ -546,9 +597,7 @@ def loan_ceilings(s: Scenario, additional_book_value: ByYear) -> ByYear:
         return dict(rule.limit)
     computed = {
         y: round_to_step(
-            rule.share_pct
-            / 100
-            * (s.budget.land_buildings[y] + additional_book_value[y]),
+            rule.share_pct / 100 * (buildings[y] + additional_book_value[y]),
             rule.step,
             rule.rounding,
         )

@@ -165,6 +165,66 @@ def _frames_without_uplift(f: Finding, _fmt: Format) -> Texts:
     )
 
 
+def _reported_debt_ratio(f: Finding, _fmt: Format) -> Texts:
+    v = f.values
+    pharma = f.facts["include_pharma_grant"]
+    sv_reading = "med läkemedelsbidraget" if pharma else "utan läkemedelsbidraget"
+    en_reading = "with the pharma grant" if pharma else "without the pharma grant"
+    sv_other = "utan" if pharma else "med"
+    en_other = "without" if pharma else "with"
+    reported, reading = _fmt(v["reported_pct"]), _fmt(v["reading_pct"])
+    other, debt = _fmt(v["other_grants_reading_pct"]), _fmt(v["debt"])
+    needed = _fmt(v["debt_for_reported"])
+    return (
+        f"Skuldsättningsgraden {f.year} redovisas som {reported} %. Scenariots läsning "
+        f"({debt} Mkr lån, {sv_reading}) ger {reading} %, {sv_other} bidraget {other} %; "
+        f"{reported} % motsvarar {needed} Mkr lån.",
+        f"The debt ratio {f.year} is reported as {reported} %. The scenario's reading "
+        f"({debt} Mkr of loans, {en_reading}) gives {reading} %, {en_other} the grant "
+        f"{other} %; {reported} % means {needed} Mkr of loans.",
+    )
+
+
+def _depreciation_vs_investment_plan(f: Finding, _fmt: Format) -> Texts:
+    v, y = f.values, f.year
+    return (
+        f"Avskrivningarna {y} är {_fmt(v['published'], 0)} Mkr i planen, men "
+        f"investeringsplanen ({_fmt(v['invested'], 0)} Mkr om året) ger "
+        f"{_fmt(v['implied'], 0)} Mkr vid de livslängder som 2026 års avskrivningar och "
+        f"Tabell 5 visar: {_fmt(v['difference'], 0)} Mkr mer.",
+        f"Depreciation {y} is {_fmt(v['published'], 0)} Mkr in the plan, but the "
+        f"investment plan ({_fmt(v['invested'], 0)} Mkr a year) implies "
+        f"{_fmt(v['implied'], 0)} Mkr at the lives that 2026's depreciation and Tabell 5 "
+        f"show: {_fmt(v['difference'], 0)} Mkr more.",
+    )
+
+
+BREACH_NAMES = {
+    "loan_ceiling": ("lånetaket", "the loan ceiling"),
+    "debt_ratio_ceiling": ("skuldsättningstaket", "the debt-ratio ceiling"),
+    "liquidity_floor": ("likviditetsgolvet", "the liquidity floor"),
+    "result_non_negative": ("balanskravet", "the balance requirement"),
+    "result_share_of_revenue": ("resultatandelen", "the result share"),
+    "committee_frames": ("en nämnds ram", "a committee frame"),
+    "savings_capacity": ("besparingsförmågan", "the savings capacity"),
+}
+
+
+def _budget_year_breaks(f: Finding, _fmt: Format) -> Texts:
+    parts = [
+        (BREACH_NAMES.get(rule, (rule, rule)), _fmt(f.values[f"{rule}_mkr"]))
+        for rule in f.facts["rules"]
+    ]
+    sv = ", ".join(f"{names[0]} med {amount} Mkr" for names, amount in parts)
+    en = ", ".join(f"{names[1]} by {amount} Mkr" for names, amount in parts)
+    return (
+        f"Den beslutade budgeten {f.year} (låst) bryter {sv} (största avsteg); "
+        "planen kan inte ändra det året, så det redovisas som fakta.",
+        f"The decided budget {f.year} (locked) breaks {en} (largest shortfall); the "
+        "plan cannot change that year, so it is reported as a fact.",
+    )
+
+
 TEMPLATES: dict[str, Callable[[Finding, Format], Texts]] = {
     "printed_prior_result": _printed_prior_result,
     "liabilities_over_loan_ceiling": _liabilities_over_loan_ceiling,
@@ -174,4 +234,7 @@ TEMPLATES: dict[str, Callable[[Finding, Format], Texts]] = {
     "vintage_behind": _vintage_behind,
     "fou_purchasing_power": _fou_purchasing_power,
     "frames_without_uplift": _frames_without_uplift,
+    "reported_debt_ratio": _reported_debt_ratio,
+    "depreciation_vs_investment_plan": _depreciation_vs_investment_plan,
+    "budget_year_breaks": _budget_year_breaks,
 }

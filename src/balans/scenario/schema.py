@@ -235,6 +235,14 @@ class Opening(Strict):
     depreciation: NonPositive
     net_operating_costs: NonPositive
     fou_tkr: NonNegative = Field(description="FoU-medel in the opening year (tkr).")
+    tax_and_general_grants: NonNegative | None = Field(
+        None,
+        description="Skatter + generella statsbidrag of the opening year, without the "
+        "pharma grant (for the opening year's debt ratio).",
+    )
+    pharma_grant: NonNegative | None = Field(
+        None, description="Statsbidrag läkemedel of the opening year."
+    )
     pension_commitments: NonNegative | None = Field(
         None,
         description="Ansvarsförbindelse incl. löneskatt at the end of the opening "
@@ -392,6 +400,24 @@ class Equalisation(Strict):
     )
     relative_tax_capacity_pct: Annotated[Number, Field(gt=0, le=200)] = Field(
         description="The region's own tax base per inhabitant, percent of the national."
+    )
+
+
+class DepreciationSettings(Strict):
+    """Avskrivningar: as published, or following the investment plan.
+
+    With `building_share_pct` the model also computes what the investment plan
+    implies: straight-line at lives read from the first year (the buildings'
+    depreciation is what Tabell 5's mark och byggnader implies; equipment takes
+    the rest of the published figure), for the opening assets and every year's
+    investments from the year after. `basis: investment_plan` then uses it, and
+    land and buildings (so the lånetak) follow the building investments.
+    """
+
+    basis: Literal["published", "investment_plan"] = "published"
+    building_share_pct: PercentSeries = Field(
+        default_factory=dict,
+        description="Share of each year's net investments that are buildings (Tabell 8).",
     )
 
 
@@ -642,6 +668,11 @@ class DebtRatioRule(Rule):
     limit_pct: ShareSeries
     numerator: Literal["loans", "long_term_liabilities"] = "loans"
     include_pharma_grant: Switch = True
+    reported_outcome_pct: Annotated[Number, Field(ge=0, le=100)] | None = Field(
+        None,
+        description="The debt ratio reported for the opening year, to test the "
+        "readings against (docs/findings.md).",
+    )
 
 
 class LoanCeilingRule(Rule):
@@ -835,6 +866,7 @@ class Scenario(Strict):
     fou: FouSettings
     debt: Debt = Field(default_factory=Debt)
     balanskrav: Balanskrav = Field(default_factory=Balanskrav)
+    depreciation: DepreciationSettings = Field(default_factory=DepreciationSettings)
     equalisation: Equalisation | None = Field(
         None,
         description="Inkomstutjämning; without it the generella statsbidrag stay as "
