@@ -249,3 +249,29 @@ def test_moving_investments_keeps_the_frame_and_eases_the_tight_year():
         return sum(b.amount for b in plan.breaches if not b.locked_year)
 
     assert shortfall(moved) <= shortfall(base) + 1e-6
+
+
+def test_depreciation_can_follow_the_investment_plan():
+    published = evaluate(make_scenario())
+    following = evaluate(make_scenario("depreciation.basis=investment_plan"))
+    # 2026 reads the lives, so it is the published 170 Mkr (Tabell 2) ...
+    assert following.income["depreciation"][2026] == pytest.approx(-170.0)
+    # ... and later years write off the plan's investments too.
+    assert (
+        following.income["depreciation"][2030]
+        < published.income["depreciation"][2030] - 100
+    )
+    assert following.income["result"][2030] < published.income["result"][2030]
+    # Land and buildings follow the building investments (Tabell 5: 847 in 2027).
+    assert following.balance["land_buildings"][2027] == pytest.approx(846.2, abs=0.1)
+
+
+def test_evaluate_gives_the_decided_plan_the_credit_facility():
+    """Own funds below zero: the decided plan draws checkkredit, as solve may."""
+    # One 600 Mkr pension payment in March 2026 takes own funds below zero then.
+    plan = evaluate(make_scenario("liquidity.pension_payment.2026=600"))
+    drawn = [c.credit for c in plan.liquidity.monthly.values() if c.credit > 1e-6]
+    assert drawn and max(drawn) <= 300 + 1e-6  # the 300 Mkr checkkredit (scenario)
+    for cell in plan.liquidity.monthly.values():
+        if cell.cash - cell.credit >= -300:
+            assert cell.cash >= -1e-6  # credit covers the account where it can
