@@ -21,8 +21,8 @@ demo: $(STAMP)
 	$(BIN)/balans compare scenarios/rjh-2026-decided.yaml
 
 lint: $(STAMP)
-	$(BIN)/ruff check src tests benchmarks docs/make_walkthrough.py docs/make_whatifs.py
-	$(BIN)/ruff format --check src tests benchmarks docs/make_walkthrough.py docs/make_whatifs.py
+	$(BIN)/ruff check src tests benchmarks docs/*.py
+	$(BIN)/ruff format --check src tests benchmarks docs/*.py
 
 test: lint
 	$(BIN)/python -m pytest -q

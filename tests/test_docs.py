@@ -64,7 +64,11 @@ def test_the_docs_pages_the_readme_links_exist():
 @pytest.mark.slow
 @pytest.mark.parametrize(
     ("page", "script"),
-    [("walkthrough.md", "make_walkthrough.py"), ("scenarios.md", "make_whatifs.py")],
+    [
+        ("walkthrough.md", "make_walkthrough.py"),
+        ("scenarios.md", "make_whatifs.py"),
+        ("recommendation.md", "make_recommendation.py"),
+    ],
 )
 def test_generated_pages_are_what_their_scripts_produce(page, script):
     """Walkthrough and what-if table are real output; refresh them when it changes."""
