@@ -469,14 +469,25 @@ def render() -> str:
     return "\n\n".join(parts) + "\n"
 
 
+def between(page: Path, begin: str, end: str, body: str) -> str:
+    """The text of `page` with what stands between `begin` and `end` replaced."""
+    before, rest = page.read_text(encoding="utf-8").split(begin, 1)
+    _, after = rest.split(end, 1)
+    return f"{before}{begin}\n{body}\n{end}{after}"
+
+
+def write_or_print(page: Path, text: str, argv: list[str]) -> None:
+    """Write a generated page, or print it with --stdout (what the docs test reads)."""
+    if "--stdout" in argv:
+        sys.stdout.write(text)
+    else:
+        page.write_text(text, encoding="utf-8")
+        print(f"wrote {page.relative_to(ROOT)}")
+
+
 def main(argv: list[str]) -> None:
     """Write the page, or print it with --stdout."""
-    page = render()
-    if "--stdout" in argv:
-        sys.stdout.write(page)
-    else:
-        PAGE.write_text(page, encoding="utf-8")
-        print(f"wrote {PAGE.relative_to(ROOT)}")
+    write_or_print(PAGE, render(), argv)
 
 
 if __name__ == "__main__":

@@ -76,3 +76,26 @@ def test_the_quick_version_is_clicks_version():
         check=True,
     ).stdout
     assert quick == CliRunner().invoke(main, ["--version"], prog_name="balans").output
+
+
+def test_the_quick_help_is_clicks_help():
+    """`balans --help` prints a kept copy; it must be what click renders."""
+    from balans.help_text import TOP_HELP, render
+
+    assert TOP_HELP == render(), (
+        "src/balans/help_text.py is out of date; regenerate it with\n"
+        "    .venv/bin/python -m balans.help_text"
+    )
+
+
+def test_the_installed_help_answers_without_click():
+    proc = subprocess.run(
+        [str(REPO_ROOT / ".venv" / "bin" / "balans"), "--help"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    from balans.help_text import TOP_HELP
+
+    assert proc.stdout == TOP_HELP

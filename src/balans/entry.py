@@ -1,4 +1,4 @@
-"""The `balans` console script: `--version` without loading click, else the CLI."""
+"""The `balans` console script: `--version` and `--help` without loading click."""
 
 from __future__ import annotations
 
@@ -11,6 +11,11 @@ def run() -> None:
         from balans import __version__
 
         sys.stdout.write(f"balans, version {__version__}\n")
+        return
+    if sys.argv[1:] in (["--help"], ["-h"]):
+        from balans.help_text import TOP_HELP
+
+        sys.stdout.write(TOP_HELP)
         return
     from balans.cli import run as run_cli
 

@@ -73,14 +73,7 @@ def _switch(value: object) -> object:
 Number = Annotated[float, BeforeValidator(_number)]
 Whole = Annotated[int, BeforeValidator(_whole)]
 Switch = Annotated[bool, BeforeValidator(_switch)]
-Objective = Literal[
-    "min-savings",
-    "min-burden",
-    "fair-share",
-    "closest-to-decided",
-    "max-margin",
-    "max-fou",
-]
+Objective = Literal[OBJECTIVES]  # the command line's choices (balans.choices)
 Priority = Literal["law", "council", "aim", "capacity"]
 
 
