@@ -95,3 +95,22 @@ def test_rule_tables_are_generated_from_the_registry():
         f"the rule tables in docs/model.md are out of date; regenerate them with\n"
         f"    {REGENERATE}"
     )
+
+
+def test_quoted_findings_are_what_the_program_says():
+    """Every finding quoted in docs/findings.md is a current finding text."""
+    from balans.plan import evaluate
+    from balans.reports.findings_text import finding_texts
+    from balans.testing import SCENARIOS, make_scenario
+
+    texts = set()
+    for path in sorted(SCENARIOS.glob("*.yaml")):
+        findings = evaluate(make_scenario(base=path)).findings
+        texts |= set(finding_texts(findings, "sv")) | set(finding_texts(findings, "en"))
+    page = (DOCS / "findings.md").read_text(encoding="utf-8")
+    quotes = [line[2:] for line in page.splitlines() if line.startswith("> ")]
+    assert quotes
+    stale = [quote for quote in quotes if quote not in texts]
+    assert not stale, (
+        f"docs/findings.md quotes findings the program no longer says: {stale}"
+    )

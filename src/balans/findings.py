@@ -119,7 +119,7 @@ def _loan_ceiling_differs(
     if rule.basis == "fixed":
         return
     for y, published in sorted(rule.limit.items()):
-        computed = data.loan_ceiling.get(y)
+        computed = data.computed_loan_ceiling.get(y)
         if computed is not None and abs(computed - published) > 0.5:
             yield Finding(
                 "loan_ceiling_differs",

@@ -110,6 +110,7 @@ class ModelData:
     credit_limit: ByYear
     credit_rate: ByYear
     loan_ceiling: ByYear
+    computed_loan_ceiling: ByYear
     amortisation_min: ByYear
     bas_alf: dict[str, float]
     loan_weights: dict[str, float]
@@ -203,6 +204,9 @@ def build_data(scenario: Scenario) -> ModelData:
         credit_limit=dict(s.liquidity.credit_limit),
         credit_rate={y: s.liquidity.credit_rate_pct[y] / 100 for y in years},
         loan_ceiling=loan_ceilings(s, buildings, additional["book_value"]),
+        computed_loan_ceiling=loan_ceilings(
+            s, buildings, additional["book_value"], published_holds=False
+        ),
         amortisation_min={
             y: pct / 100 for y, pct in s.debt.amortisation_min_pct.items()
         },
@@ -585,7 +589,10 @@ def round_to_step(value: float, step: float, rounding: str) -> float:
 
 
 def loan_ceilings(
-    s: Scenario, buildings: ByYear, additional_book_value: ByYear
+    s: Scenario,
+    buildings: ByYear,
+    additional_book_value: ByYear,
+    published_holds: bool | None = None,
 ) -> ByYear:
     """Lånetak per year: fixed, or a share of land and buildings, rounded.
 
@@ -603,6 +610,7 @@ def loan_ceilings(
         )
         for y in s.years
     }
-    if rule.published_limit_holds:
+    holds = rule.published_limit_holds if published_holds is None else published_holds
+    if holds:
         return {y: min(c, rule.limit.get(y, c)) for y, c in computed.items()}
     return computed
