@@ -321,20 +321,27 @@ def solve_part(decided: dict, optimal: dict) -> str:
     loans = series(optimal, "balance", "loans")
     cash = series(optimal, "balance", "cash")
     first, last = str(optimal["years"][0]), str(optimal["years"][-1])
+    breaches = optimal.get("breaches", [])
+    facts = sorted({rule_name(b) for b in breaches if b["locked_year"]})
+    conflicts = sorted({rule_name(b) for b in breaches if not b["locked_year"]})
     return f"""## 2. `balans solve`: the optimal plan under the same rules
 
 {block(run, SOLVE_VIEW)}
 
 What it says:
 
-- The objective is `{optimal["objective_name"]}`: the least total of new savings,
-  weighted per committee, that keeps every enabled rule. It is
-  {mkr(optimal["objective"])} Mkr, against the {mkr(implied)} Mkr the decided plan
-  implies.
-- New savings per year: {by_year(savings_by_year(optimal))} Mkr. Savings are
-  permanent, so a krona saved early improves the result of every later year; the
-  rules that need money over several years (the 2030 restoration, the
-  likviditetsgolv) are cheapest to meet that way.
+- The budget year {first} is locked at the decided values (`planning.locked_years`);
+  the plan chooses {optimal["years"][1]}-{last}. The objective is
+  `{optimal["objective_name"]}`: the least accumulated savings burden (a saving counts
+  in every year it is carried), {mkr(optimal["objective"])} Mkr-years; see
+  [recommendation.md](recommendation.md) for the other objectives.
+- New savings per year: {by_year(savings_by_year(optimal))} Mkr,
+  {mkr(sum(savings_by_year(optimal).values()))} Mkr in all against the
+  {mkr(implied)} Mkr the decided plan implies.
+- The documents' targets cannot all hold, so this is the closest plan by priority
+  (the balanskrav, then the council's targets). It misses, as facts of the locked
+  {first}: {", ".join(facts) or "nothing"}; and from {optimal["years"][1]}:
+  {", ".join(conflicts) or "nothing"} (`breaches` in JSON, with the amounts).
 - Year-end cash {by_year(cash)} Mkr; loans go from {mkr(loans[first])} Mkr at the end
   of {first} to {mkr(loans[last])} Mkr at the end of {last}.
 - Rules that bind (`binder`), with the shadow price of each binding row: the
@@ -405,9 +412,8 @@ def strict_part(plan: dict, decided: dict) -> str:
     )
     return f"""## 4. No plan: `whatif-strict-loans.yaml`
 
-The strict reading of the documents (findings 2 and 3): every long-term liability is
-a loan (`opening.loans: 741.5`) and the pharma grant does not count in the debt
-ratio.
+Strict mode (`planning.strict: true`, or `--strict`): a plan must keep every target, so
+instead of the closest plan the answer is "no plan" and why.
 
 {block(run, STRICT_VIEW)}
 
@@ -415,8 +421,7 @@ What it says:
 
 - No plan keeps every rule: exit code {run.code}, the report with its diagnosis on
   stdout, and one red line on stderr (the last line above).
-- Under this reading the decided plan itself breaks (`balans evaluate` on the same
-  file):
+- The decided plan itself breaks (`balans evaluate` on the same file):
 
 {broken_lines(decided)}
 
