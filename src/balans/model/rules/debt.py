@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from balans.model.rules.common import Rule
-from balans.model.rules.result import ratio_revenue
+from balans.model.rules.result import ratio_revenue, share_of_revenue
 
 
 def _debt_of_plan(r, s, year: int) -> float:
@@ -27,10 +27,9 @@ DEBT_RATIO_CEILING = Rule(
     # Tabell 1: total räntebärande låneskuld (exkl. pensionsskulden) / skatter och
     # generella statsbidrag; other_debt is the other long-term liabilities when
     # `numerator: long_term_liabilities`, else 0.
-    limits=lambda data: {
-        y: pct / 100 * data.debt_ratio_denominator[y]
-        for y, pct in sorted(data.scenario.rules.debt_ratio.limit_pct.items())
-    },
+    limits=lambda data: share_of_revenue(
+        data, dict(sorted(data.scenario.rules.debt_ratio.limit_pct.items()))
+    ),
     value=lambda m, y: m.loans[y] + m.debt_ratio_other_debt,
     recompute=_debt_of_plan,
     in_max_margin=True,

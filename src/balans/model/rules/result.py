@@ -17,6 +17,11 @@ def ratio_revenue(r, s, year: int) -> float:
     )
 
 
+def share_of_revenue(data, pct: dict[int, float]) -> dict[int, float]:
+    """Mkr per year: pct % of skatter och generella statsbidrag (ratio rules' limits)."""
+    return {y: share / 100 * data.debt_ratio_denominator[y] for y, share in pct.items()}
+
+
 def _share_limits(data) -> dict[int, float]:
     """share_pct % of the revenue per year; no rows at all while switched off.
 
@@ -28,11 +33,7 @@ def _share_limits(data) -> dict[int, float]:
     if not rule.enabled:
         return {}
     first = rule.from_year or s.horizon.first_year
-    return {
-        y: rule.share_pct / 100 * data.debt_ratio_denominator[y]
-        for y in data.years
-        if y >= first
-    }
+    return share_of_revenue(data, {y: rule.share_pct for y in data.years if y >= first})
 
 
 RESULT_NON_NEGATIVE = Rule(
