@@ -27,6 +27,9 @@ from balans.units import tkr_to_mkr
 Mode = Literal["decided", "optimal"]
 TIE_BREAK = 1e-4  # weight of secondary objective terms (Mkr-scaled)
 MARGIN_BOUND = 1e5
+# Every mutable parameter is declared with `domain=pyo.Any`: Pyomo's implicit
+# default domain checks each value against a range set, which made `apply`
+# (600 numbers, once per sweep variant) twice as slow.
 
 BY_YEAR = {
     "operating_revenue_data": "operating_revenue",
@@ -235,14 +238,21 @@ def define_sets(m: pyo.ConcreteModel, data: ModelData) -> None:
 def define_parameters(m: pyo.ConcreteModel) -> None:
     """Every scenario number the identities use, as mutable parameters."""
     for name in BY_YEAR:
-        m.add_component(name, pyo.Param(m.years, initialize=0.0, mutable=True))
+        m.add_component(
+            name, pyo.Param(m.years, initialize=0.0, mutable=True, domain=pyo.Any)
+        )
     for name in BY_YEAR_COMMITTEE:
         m.add_component(
-            name, pyo.Param(m.years, m.committees, initialize=0.0, mutable=True)
+            name,
+            pyo.Param(
+                m.years, m.committees, initialize=0.0, mutable=True, domain=pyo.Any
+            ),
         )
     for name in SCALARS:
-        m.add_component(name, pyo.Param(initialize=0.0, mutable=True))
-    m.savings_weight = pyo.Param(m.committees, initialize=1.0, mutable=True)
+        m.add_component(name, pyo.Param(initialize=0.0, mutable=True, domain=pyo.Any))
+    m.savings_weight = pyo.Param(
+        m.committees, initialize=1.0, mutable=True, domain=pyo.Any
+    )
 
 
 def define_levers(m: pyo.ConcreteModel, data: ModelData, mode: Mode) -> None:
@@ -255,8 +265,8 @@ def define_levers(m: pyo.ConcreteModel, data: ModelData, mode: Mode) -> None:
     plan keeps the scenario's level. The bounds are numbers: `apply` sets them.
     """
     m.savings = pyo.Var(m.years, m.committees, bounds=(0, None), initialize=0.0)
-    m.fou_lower = pyo.Param(m.years, initialize=0.0, mutable=True)
-    m.fou_upper = pyo.Param(m.years, initialize=0.0, mutable=True)
+    m.fou_lower = pyo.Param(m.years, initialize=0.0, mutable=True, domain=pyo.Any)
+    m.fou_upper = pyo.Param(m.years, initialize=0.0, mutable=True, domain=pyo.Any)
     m.fou_tkr = pyo.Var(m.years, bounds=lambda m, y: (m.fou_lower[y], m.fou_upper[y]))
     m.fou_years = pyo.Set(initialize=data.levers.fou_years, ordered=True)
     if m.shape.fou_levels:
@@ -264,7 +274,9 @@ def define_levers(m: pyo.ConcreteModel, data: ModelData, mode: Mode) -> None:
     m.new_debt = pyo.Var(m.years, bounds=lambda m, y: (0, m.max_new_borrowing))
     # Pension-portfolio purchase and tax-rate increase: levers whose bounds `apply`
     # sets (the decided purchase and no increase where they are off or locked).
-    m.pension_purchase_low = pyo.Param(m.years, initialize=0.0, mutable=True)
+    m.pension_purchase_low = pyo.Param(
+        m.years, initialize=0.0, mutable=True, domain=pyo.Any
+    )
     m.pension_purchase = pyo.Var(
         m.years,
         bounds=lambda m, y: (
@@ -273,7 +285,9 @@ def define_levers(m: pyo.ConcreteModel, data: ModelData, mode: Mode) -> None:
         ),
     )
     # Net investments may move between years; the horizon's total stays decided.
-    m.investment_shift_limit = pyo.Param(m.years, initialize=0.0, mutable=True)
+    m.investment_shift_limit = pyo.Param(
+        m.years, initialize=0.0, mutable=True, domain=pyo.Any
+    )
     m.investment = pyo.Var(
         m.years,
         bounds=lambda m, y: (
@@ -294,15 +308,17 @@ def define_levers(m: pyo.ConcreteModel, data: ModelData, mode: Mode) -> None:
             == m.investment_moved_up[y] - m.investment_moved_down[y]
         ),
     )
-    m.tax_increase_high = pyo.Param(m.years, initialize=0.0, mutable=True)
-    m.revenue_per_ore = pyo.Param(m.years, initialize=0.0, mutable=True)
+    m.tax_increase_high = pyo.Param(
+        m.years, initialize=0.0, mutable=True, domain=pyo.Any
+    )
+    m.revenue_per_ore = pyo.Param(m.years, initialize=0.0, mutable=True, domain=pyo.Any)
     m.tax_increase_ore = pyo.Var(
         m.years, bounds=lambda m, y: (0, m.tax_increase_high[y])
     )
     m.repayment = pyo.Var(m.years, bounds=(0, None))
     m.amortisation_years = pyo.Set(initialize=sorted(data.amortisation_min))
     m.minimum_repayment_share = pyo.Param(
-        m.amortisation_years, initialize=0.0, mutable=True
+        m.amortisation_years, initialize=0.0, mutable=True, domain=pyo.Any
     )
 
 
@@ -335,7 +351,9 @@ def apply_lever_bounds(m: pyo.ConcreteModel, data: ModelData) -> None:
 def define_fou_levels(m: pyo.ConcreteModel, count: int) -> None:
     """FoU[y] is exactly one of the levels: sum of level x choice, one choice a year."""
     m.fou_levels = pyo.Set(initialize=range(count), ordered=True)
-    m.fou_level_value = pyo.Param(m.fou_levels, initialize=0.0, mutable=True)
+    m.fou_level_value = pyo.Param(
+        m.fou_levels, initialize=0.0, mutable=True, domain=pyo.Any
+    )
     m.fou_choice = pyo.Var(m.fou_years, m.fou_levels, domain=pyo.Binary)
     m.fou_one_level = pyo.Constraint(
         m.fou_years,
@@ -554,7 +572,9 @@ def define_months(m: pyo.ConcreteModel, data: ModelData) -> None:
     """
     profile = data.profiles  # the names only: the shares are set by apply
     m.profile_names = pyo.Set(initialize=list(profile), ordered=True)
-    m.profile = pyo.Param(m.profile_names, m.months, initialize=0.0, mutable=True)
+    m.profile = pyo.Param(
+        m.profile_names, m.months, initialize=0.0, mutable=True, domain=pyo.Any
+    )
 
     annual = {
         "taxes_and_grants": (
@@ -784,7 +804,9 @@ def define_distance_to_decided(m: pyo.ConcreteModel) -> None:
     """Sum of absolute deviations from the decided savings and borrowing (Mkr)."""
     m.savings_above = pyo.Var(m.years, m.committees, bounds=(0, None))
     m.savings_below = pyo.Var(m.years, m.committees, bounds=(0, None))
-    m.decided_savings = pyo.Param(m.years, m.committees, initialize=0.0, mutable=True)
+    m.decided_savings = pyo.Param(
+        m.years, m.committees, initialize=0.0, mutable=True, domain=pyo.Any
+    )
     m.savings_deviation = pyo.Constraint(
         m.years,
         m.committees,
@@ -795,7 +817,9 @@ def define_distance_to_decided(m: pyo.ConcreteModel) -> None:
     )
     m.debt_above = pyo.Var(m.years, bounds=(0, None))
     m.debt_below = pyo.Var(m.years, bounds=(0, None))
-    m.decided_net_borrowing = pyo.Param(m.years, initialize=0.0, mutable=True)
+    m.decided_net_borrowing = pyo.Param(
+        m.years, initialize=0.0, mutable=True, domain=pyo.Any
+    )
     m.debt_deviation = pyo.Constraint(
         m.years,
         rule=lambda m, y: (
@@ -831,7 +855,7 @@ def define_margin_objective(m: pyo.ConcreteModel, data: ModelData) -> None:
 
 def define_savings_budget(m: pyo.ConcreteModel) -> None:
     """New savings of the whole horizon at most a cap (set by apply)."""
-    m.total_savings_cap = pyo.Param(initialize=0.0, mutable=True)
+    m.total_savings_cap = pyo.Param(initialize=0.0, mutable=True, domain=pyo.Any)
     m.savings_budget = pyo.Constraint(
         expr=sum(m.savings[y, c] for y in m.years for c in m.committees)
         <= m.total_savings_cap

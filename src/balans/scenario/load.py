@@ -12,7 +12,7 @@ from __future__ import annotations
 import copy
 import difflib
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, get_args, get_origin
@@ -564,25 +564,107 @@ def _existing_key(node: dict[Any, Any], part: str) -> Any:
 
 def load_scenario(path: str | Path, overrides: tuple[str, ...] = ()) -> LoadedScenario:
     """Load, merge and validate a scenario file and its command-line overrides."""
+    return ScenarioBase.read(path).load(overrides)
+
+
+@dataclass
+class ScenarioBase:
+    """A scenario file read and merged once, not yet validated: the base of variants.
+
+    A sweep validates thousands of variants of one file; reading and merging
+    its YAML chain once and applying each variant's `--set` overrides to a copy
+    gives the same scenario as `load_scenario(path, overrides)`.
+    """
+
+    merged: dict[str, Any]
+    applied: list[str]
+    layers: list[_Layer]
+
+    @classmethod
+    def read(cls, path: str | Path) -> ScenarioBase:
+        """Read the file, follow `extends:` and merge the chain onto its model."""
+        path = Path(path)
+        chain = _resolve_chain(path)
+        model = _model_layer(chain)
+        merged, applied = dict(model.data), []
+        for number, layer in enumerate(chain):
+            merged, changes = deep_merge(merged, layer.data, additions=number > 0)
+            applied.extend(f"{layer.path.name}: {c}" for c in changes)
+        if "name" not in chain[-1].data:
+            merged["name"] = path.stem
+        return cls(merged, applied, [model, *chain])
+
+    def load(self, overrides: tuple[str, ...] = ()) -> LoadedScenario:
+        """The validated scenario with `overrides` (`--set` strings) applied."""
+        merged, applied = copy.deepcopy(self.merged), list(self.applied)
+        for option in overrides:
+            parts, value = parse_set(option)
+            applied.append("--set " + _set_path(merged, parts, value, option))
+        scenario = _validate(merged, self.layers, overrides)
+        problems = find_problems(scenario)
+        if problems:
+            key, message = problems[0]
+            raise _located_error(self.layers, overrides, key.split("."), message)
+        return LoadedScenario(scenario, [layer.path for layer in self.layers], applied)
+
+    def variant(self, changes: Iterable[tuple[tuple[str, ...], Any]]) -> Scenario:
+        """The validated scenario with typed values set at key paths (a sweep's variant).
+
+        As `load` with `--set` overrides, but the values are numbers already
+        and only the dictionaries on the changed paths are copied.
+        """
+        merged = dict(self.merged)
+        for parts, value in changes:
+            node = merged
+            for part in parts[:-1]:
+                key = _existing_key(node, part)
+                child = node.get(key)
+                node[key] = child = dict(child) if isinstance(child, dict) else {}
+                node = child
+            node[_existing_key(node, parts[-1])] = value
+        scenario = _validate(merged, self.layers, ())
+        problems = find_problems(scenario)
+        if problems:
+            key, message = problems[0]
+            raise _located_error(self.layers, (), key.split("."), message)
+        return scenario
+
+    def value_at(self, parts: list[str]) -> Any:
+        """The merged value at a key path (None where the path is not set)."""
+        node: Any = self.merged
+        for part in parts:
+            if not isinstance(node, dict):
+                return None
+            node = node.get(_existing_key(node, part))
+        return node
+
+
+def load_document(path: str | Path, model: type[BaseModel]) -> tuple[Any, Any]:
+    """Read a YAML file other than a scenario (a sweep or risk spec) into `model`.
+
+    The same strict reading as a scenario file; an invalid value is one error
+    naming the file, the key and its line. Returns the document and its node
+    tree, for errors that only later checks find (`located`).
+    """
     path = Path(path)
-    chain = _resolve_chain(path)
-    model = _model_layer(chain)
-    merged, applied = dict(model.data), []
-    for number, layer in enumerate(chain):
-        merged, changes = deep_merge(merged, layer.data, additions=number > 0)
-        applied.extend(f"{layer.path.name}: {c}" for c in changes)
-    if "name" not in chain[-1].data:
-        merged["name"] = path.stem
-    for option in overrides:
-        parts, value = parse_set(option)
-        applied.append("--set " + _set_path(merged, parts, value, option))
-    layers = [model, *chain]
-    scenario = _validate(merged, layers, overrides)
-    problems = find_problems(scenario)
-    if problems:
-        key, message = problems[0]
-        raise _located_error(layers, overrides, key.split("."), message)
-    return LoadedScenario(scenario, [layer.path for layer in layers], applied)
+    data, node = read_yaml(path)
+    try:
+        return model.model_validate(data), node
+    except ValidationError as exc:
+        error = exc.errors()[0]
+        loc = [str(p) for p in error["loc"]]
+        if loc and loc[-1] == "[key]":
+            loc = loc[:-1]
+        message, hint = _describe(error, loc, model)
+        raise located(path, node, loc, message, hint) from None
+
+
+def located(
+    path: Path, node: Any, loc: list[str], message: str, hint: str = ""
+) -> ScenarioError:
+    """An error at key path `loc` of a file, with the line the key is on."""
+    _, line = _deepest_line(node, loc)
+    return ScenarioError(str(path), message, ".".join(loc), line, hint)
 
 
 def _validate(
@@ -604,10 +686,12 @@ def _validate(
         raise ScenarioError(str(layers[-1].path), "values nested too deeply") from None
 
 
-def _describe(error: dict[str, Any], loc: list[str]) -> tuple[str, str]:
+def _describe(
+    error: dict[str, Any], loc: list[str], root: type[BaseModel] = Scenario
+) -> tuple[str, str]:
     kind = error["type"]
     if kind == "extra_forbidden":
-        options = _known_keys(loc[:-1])
+        options = _known_keys(loc[:-1], root)
         close = difflib.get_close_matches(loc[-1], options, n=1)
         hint = f"did you mean '{close[0]}'?" if close else ""
         if not hint and options:
@@ -623,9 +707,9 @@ def _describe(error: dict[str, Any], loc: list[str]) -> tuple[str, str]:
     return text, ""
 
 
-def _known_keys(loc: list[str]) -> list[str]:
+def _known_keys(loc: list[str], root: type[BaseModel] = Scenario) -> list[str]:
     """Field names of the schema model at `loc` (for did-you-mean)."""
-    annotation: Any = Scenario
+    annotation: Any = root
     for part in loc:
         annotation = _strip_optional(annotation)
         if isinstance(annotation, type) and issubclass(annotation, BaseModel):

@@ -45,6 +45,8 @@ def _kind(value: object) -> str:
 
 def _number(value: object) -> object:
     """Numbers must be numbers: not a switch, text, date or null."""
+    if type(value) is float or type(value) is int:  # the common case, checked fast
+        return value
     if isinstance(value, numbers.Real) and not isinstance(value, bool):
         return value
     if isinstance(value, str) and _DECIMAL_COMMA.fullmatch(value):

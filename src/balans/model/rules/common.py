@@ -173,11 +173,11 @@ def add_rule(m: pyo.ConcreteModel, rule: Rule, data: ModelData) -> RuleParts:
     m.add_component(f"{key}_index", rule_set)
     values = pyo.Expression(rule_set, rule=lambda m, *i: rule.value(m, *i))
     m.add_component(f"{key}_value", values)
-    limits = pyo.Param(rule_set, initialize=0.0, mutable=True)
+    limits = pyo.Param(rule_set, initialize=0.0, mutable=True, domain=pyo.Any)
     m.add_component(f"{key}_limit", limits)
     slack = pyo.Var(rule_set, bounds=(0, 0))
     m.add_component(f"{key}_slack", slack)
-    weight = pyo.Param(rule_set, mutable=True, initialize=0.0)
+    weight = pyo.Param(rule_set, mutable=True, domain=pyo.Any, initialize=0.0)
     m.add_component(f"{key}_margin_weight", weight)
 
     def constraint(m, *i):

@@ -1,0 +1,1 @@
+"""What-if sweeps and risk: many variants of one scenario, solved fast."""

@@ -1,0 +1,231 @@
+"""Run a sweep: chunks to workers, each chunk saved as it comes, resumable.
+
+Chunks are fixed by the spec (`chunk_size`), whatever the number of workers,
+and each chunk starts its kernels from the base plan's bases, so the table is
+the same on 1 or 8 workers or a Dask cluster. Every finished chunk is written
+at once to `OUTPUT.parts/` (atomically); rerunning the same command skips the
+chunks already there. When all are done they are streamed into OUTPUT (the
+memory used does not grow with the number of variants) and the parts removed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import pickle
+import shutil
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from balans import __version__
+from balans.errors import BalansError
+from balans.reports.output import write_atomically
+from balans.scenario.load import ScenarioBase
+from balans.sweep.design import Variant
+from balans.sweep.rows import Job, solve_chunk
+from balans.sweep.spec import Common
+
+PARTS_SUFFIX = ".parts"
+MANIFEST = "manifest.json"
+
+
+@dataclass
+class RunSummary:
+    """What a finished sweep did."""
+
+    output: Path
+    variants: int
+    rows: int
+    chunks: int
+    resumed_chunks: int
+    seconds: float
+    statuses: dict[str, int]
+
+
+def default_workers() -> int:
+    """All the cores this process may use."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def fingerprint(spec: Common, base: ScenarioBase, variants: list[Variant]) -> str:
+    """A key that changes with anything that changes the table."""
+    digest = hashlib.sha256()
+    digest.update(__version__.encode())
+    digest.update(spec.model_dump_json().encode())
+    digest.update(json.dumps(base.merged, sort_keys=True, default=str).encode())
+    digest.update(pickle.dumps([(v.id, v.name, v.values) for v in variants]))
+    return digest.hexdigest()[:16]
+
+
+def run_sweep(
+    spec: Common,
+    base: ScenarioBase,
+    variants: list[Variant],
+    output: Path,
+    output_format: str = "parquet",
+    workers: int | None = None,
+    scheduler: str | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> RunSummary:
+    """Solve every variant and write the table; resume from `OUTPUT.parts/`."""
+    started = time.perf_counter()
+    key = fingerprint(spec, base, variants)
+    parts = _parts_dir(output, key)
+    size = spec.chunk_size
+    chunks = [variants[i : i + size] for i in range(0, len(variants), size)]
+    done = {i for i in range(len(chunks)) if _chunk_path(parts, i).exists()}
+    todo = [(i, chunks[i]) for i in range(len(chunks)) if i not in done]
+    job = Job(key, spec, base)
+    finished = sum(len(chunks[i]) for i in done)
+    if progress:
+        progress(finished, len(variants))
+    for index, frame in _solved(job, todo, workers, scheduler):
+        _write_chunk(parts, index, frame)
+        finished += len(chunks[index])
+        if progress:
+            progress(finished, len(variants))
+    statuses = _merge(parts, len(chunks), output, output_format)
+    shutil.rmtree(parts, ignore_errors=True)
+    return RunSummary(
+        output=output,
+        variants=len(variants),
+        rows=sum(statuses.values()),
+        chunks=len(chunks),
+        resumed_chunks=len(done),
+        seconds=time.perf_counter() - started,
+        statuses=statuses,
+    )
+
+
+def _parts_dir(output: Path, key: str) -> Path:
+    parts = output.with_name(output.name + PARTS_SUFFIX)
+    manifest = parts / MANIFEST
+    if parts.exists():
+        try:
+            saved = json.loads(manifest.read_text(encoding="utf-8"))["key"]
+        except (OSError, ValueError, KeyError):
+            saved = None
+        if saved != key:
+            raise BalansError(
+                f"{parts}: holds the saved chunks of another sweep (the spec, its "
+                "scenario or balans changed); delete the folder to start again"
+            )
+        return parts
+    parts.mkdir(parents=True)
+    write_atomically(str(manifest), (json.dumps({"key": key}) + "\n").encode())
+    return parts
+
+
+def _chunk_path(parts: Path, index: int) -> Path:
+    return parts / f"chunk-{index:06d}.parquet"
+
+
+def _write_chunk(parts: Path, index: int, frame: pd.DataFrame) -> None:
+    path = _chunk_path(parts, index)
+    temporary = path.with_suffix(".tmp")
+    _tidy(frame).to_parquet(temporary, index=False)
+    os.replace(temporary, path)
+
+
+def _tidy(frame: pd.DataFrame) -> pd.DataFrame:
+    """Stable column types: `met` columns are nullable booleans."""
+    for column in frame.columns:
+        if column.endswith(".met"):
+            frame[column] = frame[column].astype("boolean")
+    return frame
+
+
+def _solved(
+    job: Job,
+    todo: list[tuple[int, list[Variant]]],
+    workers: int | None,
+    scheduler: str | None,
+) -> Iterator[tuple[int, pd.DataFrame]]:
+    if scheduler:
+        yield from _on_dask(job, todo, scheduler)
+        return
+    workers = workers or default_workers()
+    if workers <= 1 or len(todo) <= 1:
+        for index, chunk in todo:
+            yield solve_chunk(job, index, chunk)
+        return
+    yield from _on_pool(job, todo, workers)
+
+
+def _on_pool(
+    job: Job, todo: list[tuple[int, list[Variant]]], workers: int
+) -> Iterator[tuple[int, pd.DataFrame]]:
+    import multiprocessing
+
+    context = multiprocessing.get_context("fork")
+    pool = context.Pool(min(workers, len(todo)))
+    try:
+        tasks = [(job, index, chunk) for index, chunk in todo]
+        yield from pool.imap_unordered(_solve_task, tasks)
+        pool.close()
+    finally:
+        pool.terminate()
+        pool.join()
+
+
+def _solve_task(task: tuple[Job, int, list[Variant]]) -> tuple[int, pd.DataFrame]:
+    return solve_chunk(*task)
+
+
+def _on_dask(
+    job: Job, todo: list[tuple[int, list[Variant]]], scheduler: str
+) -> Iterator[tuple[int, pd.DataFrame]]:
+    from distributed import Client, as_completed
+
+    try:
+        client = Client(scheduler, timeout="10s")
+    except (OSError, TimeoutError) as exc:
+        raise BalansError(f"--scheduler {scheduler}: cannot connect: {exc}") from None
+    try:
+        shared = client.scatter(job, broadcast=True)
+        futures = [
+            client.submit(solve_chunk, shared, index, chunk, pure=False)
+            for index, chunk in todo
+        ]
+        for future in as_completed(futures):
+            yield future.result()
+    finally:
+        client.close()
+
+
+def _merge(parts: Path, count: int, output: Path, output_format: str) -> dict[str, int]:
+    """Stream the chunks, in order, into OUTPUT (atomically); count the statuses."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    statuses: dict[str, int] = {}
+    temporary = output.with_name(f".{output.name}.tmp")
+    writer = None
+    try:
+        for index in range(count):
+            table = pq.read_table(_chunk_path(parts, index))
+            for status in table.column("status").to_pylist():
+                statuses[status] = statuses.get(status, 0) + 1
+            if output_format == "csv":
+                table.to_pandas().to_csv(
+                    temporary, mode="a", header=index == 0, index=False
+                )
+                continue
+            if writer is None:
+                writer = pq.ParquetWriter(temporary, table.schema)
+            writer.write_table(table.cast(writer.schema))
+        if writer is None and output_format != "csv":
+            pq.write_table(pa.table({}), temporary)
+    finally:
+        if writer is not None:
+            writer.close()
+    os.replace(temporary, output)
+    return statuses
