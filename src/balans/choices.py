@@ -36,3 +36,4 @@ SUFFIX_FORMATS = {
     ".xlsx": "xlsx",
 }
 MODEL_SUFFIXES = (".lp", ".mps")
+TABLE_FORMATS = ("parquet", "csv")  # the tables of `balans sweep`

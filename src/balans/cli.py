@@ -1,4 +1,4 @@
-"""The `balans` command: validate, evaluate, solve, compare, fou, schema.
+"""The `balans` command: validate, evaluate, solve, compare, fou, sweep, schema.
 
 Each command imports what it needs when it runs, so that `--help`, `validate`
 and `schema` start without Pyomo, pandas or HiGHS.
@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from balans import __version__
-from balans.choices import FORMATS, MODEL_SUFFIXES, OBJECTIVES
+from balans.choices import FORMATS, MODEL_SUFFIXES, OBJECTIVES, TABLE_FORMATS
 from balans.completion import complete_scenario, complete_set
 from balans.errors import BalansError
 
@@ -289,6 +289,52 @@ def schema(merged: bool, output: str | None) -> None:
 
     check_outputs({"--output": output}, [])
     emit(to_json(json_schema(merged)), output)
+
+
+@main.command(name="sweep")
+@click.argument("spec_file", type=click.Path(), shell_complete=complete_scenario)
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False),
+    help="The table to write (default: SPEC's name with .parquet, here).",
+)
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(TABLE_FORMATS),
+    help="parquet (default) or csv; else from the --output suffix.",
+)
+@click.option(
+    "--workers",
+    type=click.IntRange(1, 1024),
+    help="Processes to solve in (default: every core).",
+)
+@click.option(
+    "--scheduler",
+    metavar="tcp://HOST:PORT",
+    help="Send the chunks to a Dask distributed scheduler instead.",
+)
+@click.option(
+    "--lang",
+    type=click.Choice(["sv", "en"]),
+    default="sv",
+    show_default=True,
+    help="Language of the summary.",
+)
+@click.option(
+    "--progress/--no-progress",
+    default=True,
+    help="A progress bar on stderr when it is a terminal.",
+)
+@reports_errors
+def sweep_command(
+    spec_file, output, output_format, workers, scheduler, lang, progress
+) -> None:
+    """Solve many variants of a scenario (grid, cases, sample) into one table."""
+    from balans.sweep.command import sweep
+
+    sweep(spec_file, output, output_format, workers, scheduler, lang, progress)
 
 
 def _load(

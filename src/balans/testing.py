@@ -48,23 +48,25 @@ def highs_lp(m, solver=None) -> dict:
         solver.set_instance(m)
     else:
         solver.update()
-    highs = solver._solver_model
-    lp = highs.getLp()
     names = {id(v): v.name for v in m.component_data_objects(pyo.Var)}
     column = {i: names[v] for v, i in solver._pyomo_var_to_solver_var_map.items()}
     row = {i: c.name for c, i in solver._pyomo_con_to_solver_con_map.items()}
+    return lp_by_names(solver._solver_model.getLp(), row, column)
+
+
+def lp_by_names(lp, row: dict[int, str], column: dict[int, str]) -> dict:
+    """A `highspy` LP keyed by names (rows not in `row` are left out)."""
     a = lp.a_matrix_
     rowwise = str(a.format_).endswith("kRowwise")
     matrix = {}
     for major in range(lp.num_row_ if rowwise else lp.num_col_):
         for k in range(a.start_[major], a.start_[major + 1]):
             i, j = (major, a.index_[k]) if rowwise else (a.index_[k], major)
-            matrix[row[i], column[j]] = a.value_[k]
+            if i in row and a.value_[k] != 0:
+                matrix[row[i], column[j]] = a.value_[k]
     return {
         "matrix": matrix,
-        "rows": {
-            row[i]: (lp.row_lower_[i], lp.row_upper_[i]) for i in range(lp.num_row_)
-        },
+        "rows": {row[i]: (lp.row_lower_[i], lp.row_upper_[i]) for i in row},
         "columns": {
             column[j]: (lp.col_lower_[j], lp.col_upper_[j]) for j in range(lp.num_col_)
         },

@@ -629,6 +629,11 @@ class ScenarioBase:
             raise _located_error(self.layers, (), key.split("."), message)
         return scenario
 
+    @property
+    def files(self) -> list[Path]:
+        """The files read: region model, then the scenario chain."""
+        return [layer.path for layer in self.layers]
+
     def value_at(self, parts: list[str]) -> Any:
         """The merged value at a key path (None where the path is not set)."""
         node: Any = self.merged
@@ -652,11 +657,28 @@ def load_document(path: str | Path, model: type[BaseModel]) -> tuple[Any, Any]:
         return model.model_validate(data), node
     except ValidationError as exc:
         error = exc.errors()[0]
-        loc = [str(p) for p in error["loc"]]
+        loc = _in_document(data, [str(p) for p in error["loc"]])
         if loc and loc[-1] == "[key]":
             loc = loc[:-1]
         message, hint = _describe(error, loc, model)
         raise located(path, node, loc, message, hint) from None
+
+
+def _in_document(data: Any, loc: list[str]) -> list[str]:
+    """`loc` without the parts pydantic adds (a tagged union's tag): keys of `data`."""
+    kept, node = [], data
+    for number, part in enumerate(loc):
+        last = number == len(loc) - 1
+        if isinstance(node, dict):
+            key = _existing_key(node, part)
+            if key not in node and not last:
+                continue
+            node = node.get(key)
+        elif isinstance(node, list) and _as_int(part) is not None:
+            index = int(part)
+            node = node[index] if 0 <= index < len(node) else None
+        kept.append(part)
+    return kept
 
 
 def located(

@@ -302,6 +302,24 @@ class Kernel:
             return Outcome(status, False, None, self._relaxation(data), solves + 1)
         return Outcome(status, False, None, {}, solves)
 
+    def hold_plain(self, data: ModelData) -> None:
+        """Load a variant's numbers as the plain problem, without solving (to inspect)."""
+        entries, _, errors = self.numbers([data])
+        if errors[0]:
+            raise StructureChanged(errors[0])
+        self._push(entries[:, 0])
+        self._slack_bounds(self.all_slacks, 0.0)
+        self._release_held()
+        self.highs.changeColsCost(
+            self.n_cols, np.arange(self.n_cols, dtype=np.int32), self.base_cost
+        )
+
+    def names(self) -> tuple[dict[int, str], dict[int, str]]:
+        """Row and column names of the kernel's LP (its held rows left out)."""
+        var_names = {id(v): v.name for v in self.m.component_data_objects(pyo.Var)}
+        rows = {i: con.name for con, i in self.con_row.items()}
+        return rows, {i: var_names[v] for v, i in self.var_col.items()}
+
     def _plain(self) -> str:
         """Every target held: no slack, no held stage."""
         self._slack_bounds(self.all_slacks, 0.0)

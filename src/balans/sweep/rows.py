@@ -49,9 +49,11 @@ class ChunkSolver:
 
     def __init__(self, spec: Common, base: ScenarioBase) -> None:
         self.spec, self.base = spec, base
-        data = build_data(base.load().scenario)
+        scenario = base.load().scenario
+        data = build_data(scenario)
+        strict = spec.strict or scenario.planning.strict  # as `optimise` decides
         self.kernels = {
-            plan: Kernel(data, plan, spec.objective, spec.strict) for plan in spec.plans
+            plan: Kernel(data, plan, spec.objective, strict) for plan in spec.plans
         }
         self.layout = {plan: Layout(kernel) for plan, kernel in self.kernels.items()}
         self.relaxed_rules = sorted(

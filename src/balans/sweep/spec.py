@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 
 import numpy as np
-from pydantic import Field, model_validator
+from pydantic import Discriminator, Field, Tag, model_validator
 
 from balans.choices import OBJECTIVES
 from balans.errors import ScenarioError
@@ -95,10 +95,31 @@ class Common(Strict):
     parameters: Annotated[dict[str, Parameter], Field(min_length=1)]
 
 
+def _design_kind(value: Any) -> str | None:
+    kinds = {Grid: "grid", Cases: "cases", SampleDesign: "sample"}
+    if type(value) in kinds:  # a model being serialised
+        return kinds[type(value)]
+    if isinstance(value, dict):
+        return next((k for k in ("grid", "cases", "sample") if k in value), None)
+    return None
+
+
+Design = Annotated[
+    Annotated[Grid, Tag("grid")]
+    | Annotated[Cases, Tag("cases")]
+    | Annotated[SampleDesign, Tag("sample")],
+    Discriminator(
+        _design_kind,
+        custom_error_type="design",
+        custom_error_message="a design is one of grid, cases or sample",
+    ),
+]
+
+
 class SweepSpec(Common):
     """`balans sweep`: a design over the parameters."""
 
-    design: Grid | Cases | SampleDesign
+    design: Design
 
 
 class Normal(Strict):
