@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import copy
 import difflib
+import functools
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -610,8 +611,10 @@ class ScenarioBase:
     def variant(self, changes: Iterable[tuple[tuple[str, ...], Any]]) -> Scenario:
         """The validated scenario with typed values set at key paths (a sweep's variant).
 
-        As `load` with `--set` overrides, but the values are numbers already
-        and only the dictionaries on the changed paths are copied.
+        As `load` with `--set` overrides, but the values are numbers already,
+        only the dictionaries on the changed paths are copied and only the
+        changed top-level sections are validated again (the scenario has no
+        checks across sections but `find_problems`, which runs in full).
         """
         merged = dict(self.merged)
         for parts, value in changes:
@@ -622,12 +625,34 @@ class ScenarioBase:
                 node[key] = child = dict(child) if isinstance(child, dict) else {}
                 node = child
             node[_existing_key(node, parts[-1])] = value
-        scenario = _validate(merged, self.layers, ())
+        scenario = self.scenario
+        for section in {parts[0] for parts, _ in changes}:
+            scenario = self._revalidated(scenario, section, merged)
         problems = find_problems(scenario)
         if problems:
             key, message = problems[0]
             raise _located_error(self.layers, (), key.split("."), message)
         return scenario
+
+    @functools.cached_property
+    def scenario(self) -> Scenario:
+        """The base scenario itself, validated."""
+        return _validate(copy.deepcopy(self.merged), self.layers, ())
+
+    def _revalidated(
+        self, scenario: Scenario, section: str, merged: dict[str, Any]
+    ) -> Scenario:
+        if section not in Scenario.model_fields:
+            return _validate(merged, self.layers, ())  # names the unknown key
+        try:
+            return Scenario.__pydantic_validator__.validate_assignment(
+                scenario.model_copy(), section, merged[section]
+            )
+        except ValidationError as exc:
+            error = exc.errors()[0]
+            loc = [str(p) for p in error["loc"]]
+            message, hint = _describe(error, loc)
+            raise _located_error(self.layers, (), loc, message, hint) from None
 
     @property
     def files(self) -> list[Path]:

@@ -6,6 +6,8 @@ builds it once and reuses it for every chunk of the same sweep.
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import json
 from dataclasses import dataclass
 from typing import Any
@@ -21,6 +23,7 @@ from balans.sweep.kernel import Kernel, Outcome
 from balans.sweep.spec import Common
 
 INVALID = "invalid"
+DEBT_RATIO = "target.debt_ratio_ceiling."
 
 
 @dataclass(frozen=True)
@@ -41,7 +44,27 @@ def solve_chunk(job: Job, index: int, chunk: list[Variant]) -> tuple[int, pd.Dat
     if solver is None:
         _KERNELS.clear()
         solver = _KERNELS[job.key] = ChunkSolver(job.spec, job.base)
-    return index, solver.rows(chunk)
+        gc.freeze()  # the models live as long as the process: never scan them
+    with collector_paused():
+        return index, solver.rows(chunk)
+
+
+@contextlib.contextmanager
+def collector_paused():
+    """No cyclic garbage collection inside a chunk; one collection after it.
+
+    A chunk makes hundreds of thousands of short-lived objects (validated
+    scenarios, model data); the collections they would trigger cost more than
+    the variants' solves. Memory stays bounded by the chunk.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+        gc.collect(1)
 
 
 class ChunkSolver:
@@ -55,10 +78,10 @@ class ChunkSolver:
         self.kernels = {
             plan: Kernel(data, plan, spec.objective, strict) for plan in spec.plans
         }
-        self.layout = {plan: Layout(kernel) for plan, kernel in self.kernels.items()}
-        self.relaxed_rules = sorted(
-            key for k in self.kernels.values() for key in k.slack_cols
-        )
+        relaxed = sorted({key for k in self.kernels.values() for key in k.slack_cols})
+        self.layout = {
+            plan: Layout(kernel, relaxed) for plan, kernel in self.kernels.items()
+        }
 
     def rows(self, chunk: list[Variant]) -> pd.DataFrame:
         """A row per variant and plan, in variant order."""
@@ -73,12 +96,13 @@ class ChunkSolver:
             except BalansError as exc:
                 datas.append(None)
                 problems.append(str(exc))
-        records = []
+        frames = []
         for plan, kernel in self.kernels.items():
+            layout = self.layout[plan]
             good = [d for d in datas if d is not None]
             entries, read, errors = kernel.numbers(good) if good else (None, None, [])
             kernel.reset()
-            column = 0
+            column, identities, statuses, numbers = 0, [], [], []
             for variant, data, problem in zip(chunk, datas, problems, strict=True):
                 if data is None:
                     outcome = Outcome(INVALID, False, None, {}, 0, problem)
@@ -87,11 +111,26 @@ class ChunkSolver:
                 else:
                     outcome = kernel.solve(data, entries[:, column], read[:, column])
                 column += data is not None
-                record = self._identity(variant, plan)
-                record.update(self.layout[plan].record(outcome, self.relaxed_rules))
-                records.append(record)
-        frame = pd.DataFrame.from_records(records)
+                identities.append(self._identity(variant, plan))
+                statuses.append(
+                    (outcome.status, outcome.closest, outcome.solves, outcome.message)
+                )
+                numbers.append(layout.vector(outcome))
+            frames.append(self._frame(identities, statuses, numbers, layout))
+        frame = pd.concat(frames, ignore_index=True)
         return frame.sort_values(["variant", "plan"], kind="stable", ignore_index=True)
+
+    @staticmethod
+    def _frame(identities, statuses, numbers, layout: Layout) -> pd.DataFrame:
+        head = pd.DataFrame.from_records(identities)
+        state = pd.DataFrame(
+            statuses, columns=["status", "closest", "solves", "message"]
+        )
+        body = pd.DataFrame(np.array(numbers), columns=layout.names)
+        for name in layout.names:
+            if name.endswith(".met"):
+                body[name] = body[name].astype("boolean")
+        return pd.concat([head, state, body], axis=1)
 
     def _identity(self, variant: Variant, plan: str) -> dict[str, Any]:
         record: dict[str, Any] = {"variant": variant.id, "case": variant.name}
@@ -107,57 +146,58 @@ class ChunkSolver:
 
 
 class Layout:
-    """Which readouts a row reports, and the figures derived from them."""
+    """The numeric columns of a row, and how each comes from a kernel's readouts."""
 
-    def __init__(self, kernel: Kernel) -> None:
+    def __init__(self, kernel: Kernel, relaxed_rules: list[str]) -> None:
         self.kernel = kernel
         columns = kernel.columns
-        self.plain = [
+        plain = [
             (name, i)
             for i, name in enumerate(columns)
             if not name.startswith(("month_cash.", "target.", "ratio_revenue."))
         ]
-        by_year: dict[str, list[int]] = {}
+        self.plain_at = np.array([i for _, i in plain], dtype=np.int64)
+        months: dict[str, list[int]] = {}
         for i, name in enumerate(columns):
             if name.startswith("month_cash."):
-                by_year.setdefault(name.split(".")[1][:4], []).append(i)
-        self.months = {year: np.array(idx) for year, idx in by_year.items()}
-        self.targets = [name for name, _, _ in kernel.targets]
-        self.debt = [
-            (name.split(".")[2], n)
-            for n, name in enumerate(self.targets)
-            if name.startswith("target.debt_ratio_ceiling.")
+                months.setdefault(name.split(".")[1][:4], []).append(i)
+        self.months = [np.array(idx) for idx in months.values()]
+        targets = [name for name, _, _ in kernel.targets]
+        self.debt_at = np.array(
+            [n for n, name in enumerate(targets) if name.startswith(DEBT_RATIO)],
+            dtype=np.int64,
+        )
+        self.relaxed_rules = relaxed_rules
+        self.names = [name for name, _ in plain]
+        self.names += [f"lowest_cash.{year}" for year in months]
+        self.names += [
+            f"debt_ratio_pct.{targets[n].split('.')[2]}" for n in self.debt_at
         ]
+        self.names += [
+            f"{name}.{figure}"
+            for name in targets
+            for figure in ("value", "limit", "margin", "margin_mkr", "met")
+        ]
+        self.names += [f"relaxation.{rule}" for rule in relaxed_rules]
 
-    def record(self, outcome: Outcome, relaxed_rules: list[str]) -> dict[str, Any]:
-        """The reported figures of one solved (or failed) variant."""
-        record: dict[str, Any] = {
-            "status": outcome.status,
-            "closest": outcome.closest,
-            "solves": outcome.solves,
-            "message": outcome.message,
-        }
-        values = outcome.values
-        if values is None:
-            values = np.full(len(self.kernel.columns), np.nan)
-            figures = np.full((len(self.targets), 5), np.nan)
+    def vector(self, outcome: Outcome) -> np.ndarray:
+        """The numeric columns of one solved (or failed) variant."""
+        if outcome.values is None:
+            numbers = np.full(len(self.names), np.nan)
         else:
+            values = outcome.values
             figures = self.kernel.target_figures(values)
-        for name, i in self.plain:
-            record[name] = values[i]
-        for year, idx in self.months.items():
-            record[f"lowest_cash.{year}"] = values[idx].min()
-        for year, n in self.debt:
-            record[f"debt_ratio_pct.{year}"] = figures[n, 0]
-        for n, name in enumerate(self.targets):
-            value, limit, margin, margin_mkr, met = figures[n]
-            record[f"{name}.value"] = value
-            record[f"{name}.limit"] = limit
-            record[f"{name}.margin"] = margin
-            record[f"{name}.margin_mkr"] = margin_mkr
-            record[f"{name}.met"] = bool(met) if met == met else None
-        for rule in relaxed_rules:
-            record[f"relaxation.{rule}"] = outcome.relaxation.get(
-                rule, 0.0 if outcome.relaxation else np.nan
+            numbers = np.concatenate(
+                [
+                    values[self.plain_at],
+                    [values[idx].min() for idx in self.months],
+                    figures[self.debt_at, 0],
+                    figures.ravel(),
+                    np.full(len(self.relaxed_rules), np.nan),
+                ]
             )
-        return record
+        if outcome.relaxation:
+            tail = numbers[len(numbers) - len(self.relaxed_rules) :]
+            for n, rule in enumerate(self.relaxed_rules):
+                tail[n] = outcome.relaxation.get(rule, 0.0)
+        return numbers
