@@ -14,7 +14,8 @@ Index order is always year, committee. Names read well in an LP file:
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
+from collections.abc import Callable
+from typing import Any, Literal
 
 import pyomo.environ as pyo
 
@@ -25,6 +26,7 @@ from balans.model.rules.common import RuleParts, add_rule, apply_limits, split_i
 from balans.units import tkr_to_mkr
 
 Mode = Literal["decided", "optimal"]
+Put = Callable[[Any, float], None]
 TIE_BREAK = 1e-4  # weight of secondary objective terms (Mkr-scaled)
 MARGIN_BOUND = 1e5
 # Every mutable parameter is declared with `domain=pyo.Any`: Pyomo's implicit
@@ -174,8 +176,20 @@ def rule_parts(m: pyo.ConcreteModel) -> list[RuleParts]:
     return list(m.rule_parts.values())
 
 
-def apply(m: pyo.ConcreteModel, data: ModelData) -> None:
+def set_number(component: Any, value: float) -> None:
+    """Put one scenario number on the model: a parameter's value, a fixed lever's."""
+    if component.ctype is pyo.Var:
+        component.fix(value)
+    else:
+        component.set_value(value)
+
+
+def apply(m: pyo.ConcreteModel, data: ModelData, put: Put = set_number) -> None:
     """Set every scenario number of `data` on a built model of the same shape.
+
+    Every number goes through `put(component, value)`; the sweep kernel passes
+    its own `put` to collect the numbers without Pyomo's checks, so a
+    variant's numbers come from this one function either way.
 
     Raises:
         StructureChanged: `data` needs another structure (a rule switched, the
@@ -189,23 +203,24 @@ def apply(m: pyo.ConcreteModel, data: ModelData) -> None:
             f"the variant changes the model's structure: {_diff(m.shape, shape)}"
         )
     for name, field in BY_YEAR.items():
-        _set_values(getattr(m, name), getattr(data, field))
+        _set_values(getattr(m, name), getattr(data, field), put)
     for name, field in BY_YEAR_COMMITTEE.items():
-        _set_values(getattr(m, name), getattr(data, field))
+        _set_values(getattr(m, name), getattr(data, field), put)
     for name, value in SCALARS.items():
-        getattr(m, name).set_value(value(data))
-    _set_values(m.minimum_repayment_share, data.amortisation_min)
+        put(getattr(m, name), value(data))
+    _set_values(m.minimum_repayment_share, data.amortisation_min, put)
     for (name, month), share in _profile_shares(data).items():
-        m.profile[name, month].set_value(share)
-    _set_values(m.savings_weight, data.levers.savings_weights)
-    apply_fou_bounds(m, data)
-    apply_lever_bounds(m, data)
+        put(m.profile[name, month], share)
+    _set_values(m.savings_weight, data.levers.savings_weights, put)
+    apply_fou_bounds(m, data, put)
+    apply_lever_bounds(m, data, put)
     if m.shape.fou_levels:
-        _set_values(m.fou_level_value, dict(enumerate(data.levers.fou_levels)))
+        _set_values(m.fou_level_value, dict(enumerate(data.levers.fou_levels)), put)
     for parts in m.rule_parts.values():
-        apply_limits(parts, data)
-    apply_objective_data(m, data)
-    fix_to_decided(m, data, data.years if m.mode == "decided" else m.shape.locked_years)
+        apply_limits(parts, data, put)
+    apply_objective_data(m, data, put)
+    years = data.years if m.mode == "decided" else m.shape.locked_years
+    fix_to_decided(m, data, years, put)
 
 
 def _diff(old: Shape, new: Shape) -> str:
@@ -215,9 +230,9 @@ def _diff(old: Shape, new: Shape) -> str:
     return ", ".join(changed)
 
 
-def _set_values(param: pyo.Param, values: dict) -> None:
+def _set_values(param: pyo.Param, values: dict, put: Put) -> None:
     for key, value in values.items():
-        param[key].set_value(value)
+        put(param[key], value)
 
 
 def _profile_shares(data: ModelData) -> dict[tuple[str, int], float]:
@@ -322,7 +337,7 @@ def define_levers(m: pyo.ConcreteModel, data: ModelData, mode: Mode) -> None:
     )
 
 
-def apply_fou_bounds(m: pyo.ConcreteModel, data: ModelData) -> None:
+def apply_fou_bounds(m: pyo.ConcreteModel, data: ModelData, put: Put) -> None:
     """FoU bounds: the decided level, or the objective's range from fou.from_year."""
     levers, decided = data.levers, data.decided.fou_tkr
     for y in m.years:
@@ -331,21 +346,21 @@ def apply_fou_bounds(m: pyo.ConcreteModel, data: ModelData) -> None:
         if free and y in m.fou_years:
             low = levers.fou_min_tkr if m.shape.objective == "max-fou" else decided[y]
             high = max(low, levers.fou_max_tkr)
-        m.fou_lower[y].set_value(low)
-        m.fou_upper[y].set_value(high)
+        put(m.fou_lower[y], low)
+        put(m.fou_upper[y], high)
 
 
-def apply_lever_bounds(m: pyo.ConcreteModel, data: ModelData) -> None:
+def apply_lever_bounds(m: pyo.ConcreteModel, data: ModelData, put: Put) -> None:
     """Pension purchases down to their least share, tax up to its most, where free."""
     levers = data.levers
     for y in m.years:
         free = m.mode == "optimal" and y not in m.shape.locked_years
         share = levers.pension_purchase_min_share if free else 1.0
-        m.pension_purchase_low[y].set_value(share * data.pension_portfolio_purchases[y])
-        m.tax_increase_high[y].set_value(levers.max_tax_increase_ore if free else 0.0)
+        put(m.pension_purchase_low[y], share * data.pension_portfolio_purchases[y])
+        put(m.tax_increase_high[y], levers.max_tax_increase_ore if free else 0.0)
         shift = levers.investment_shift_share * data.net_investments[y] if free else 0.0
-        m.investment_shift_limit[y].set_value(shift)
-        m.revenue_per_ore[y].set_value(levers.revenue_per_ore[y])
+        put(m.investment_shift_limit[y], shift)
+        put(m.revenue_per_ore[y], levers.revenue_per_ore[y])
 
 
 def define_fou_levels(m: pyo.ConcreteModel, count: int) -> None:
@@ -721,19 +736,20 @@ def define_objective(m: pyo.ConcreteModel, data: ModelData, name: str) -> None:
     m.objective_name = name
 
 
-def apply_objective_data(m: pyo.ConcreteModel, data: ModelData) -> None:
+def apply_objective_data(m: pyo.ConcreteModel, data: ModelData, put: Put) -> None:
     """The objective's numbers: the savings cap, the decided plan to stay close to."""
     name = m.shape.objective
     if name == "max-margin":
-        m.total_savings_cap.set_value(data.levers.margin_savings_cap)
+        put(m.total_savings_cap, data.levers.margin_savings_cap)
     elif name == "max-fou":
-        m.total_savings_cap.set_value(data.levers.fou_savings_cap)
+        put(m.total_savings_cap, data.levers.fou_savings_cap)
     elif name == "closest-to-decided":
         decided = data.decided
-        _set_values(m.decided_savings, decided.savings)
+        _set_values(m.decided_savings, decided.savings, put)
         _set_values(
             m.decided_net_borrowing,
             {y: decided.new_debt[y] - decided.repayment[y] for y in data.years},
+            put,
         )
 
 
@@ -893,14 +909,16 @@ def fix_decided_structure(m: pyo.ConcreteModel) -> None:
     m.margin.fix(0.0)
 
 
-def fix_to_decided(m: pyo.ConcreteModel, data: ModelData, years) -> None:
+def fix_to_decided(
+    m: pyo.ConcreteModel, data: ModelData, years, put: Put = set_number
+) -> None:
     """Fix every lever of `years` at the decided value (FoU through its bounds)."""
     decided = data.decided
     for y in years:
         for c in data.committees:
-            m.savings[y, c].fix(decided.savings[y, c])
-        m.new_debt[y].fix(decided.new_debt[y])
-        m.repayment[y].fix(decided.repayment[y])
+            put(m.savings[y, c], decided.savings[y, c])
+        put(m.new_debt[y], decided.new_debt[y])
+        put(m.repayment[y], decided.repayment[y])
 
 
 def deactivate_rules(parts) -> None:

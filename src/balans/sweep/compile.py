@@ -36,12 +36,12 @@ class Symbols:
     def __init__(self) -> None:
         self.params: list[Any] = []
         self.fixed_vars: list[Any] = []
-        self._param_slot: dict[int, int] = {}
-        self._var_slot: dict[int, int] = {}
+        self.param_slots: dict[int, int] = {}  # id(parameter) -> slot
+        self.var_slots: dict[int, int] = {}  # id(fixed variable) -> slot
 
     def param(self, component: Any) -> str:
         """The source naming a mutable parameter."""
-        slot = self._param_slot.setdefault(id(component), len(self.params))
+        slot = self.param_slots.setdefault(id(component), len(self.params))
         if slot == len(self.params):
             self.params.append(component)
         return f"p[{slot}]"
@@ -50,7 +50,7 @@ class Symbols:
         """The source naming a fixed variable's value."""
         if not var.fixed:
             raise NotCompilable(f"{var.name} is a free variable, not a number")
-        slot = self._var_slot.setdefault(id(var), len(self.fixed_vars))
+        slot = self.var_slots.setdefault(id(var), len(self.fixed_vars))
         if slot == len(self.fixed_vars):
             self.fixed_vars.append(var)
         return f"v[{slot}]"

@@ -134,6 +134,7 @@ class Kernel:
         self._collect_entries(persistent)
         self._collect_readouts(data)
         self._collect_slacks(data)
+        self.base_params, self.base_fixed = self.symbols.values()
         self.highs = self._copy(persistent._solver_model.getLp())
         self.current = None  # entry values now in HiGHS
         self.plain_first = True  # the last variant kept every target
@@ -264,15 +265,23 @@ class Kernel:
     def numbers(self, datas: list[ModelData]) -> tuple[np.ndarray, np.ndarray, list]:
         """LP entries and readout coefficients of a chunk: (entries, readouts, errors)."""
         params, fixed, errors = [], [], []
+        param_slot, var_slot = self.symbols.param_slots, self.symbols.var_slots
         for data in datas:
+            p, v = list(self.base_params), list(self.base_fixed)
+
+            def put(component, value, p=p, v=v) -> None:
+                slot = param_slot.get(id(component))
+                if slot is not None:
+                    p[slot] = value
+                elif (slot := var_slot.get(id(component))) is not None:
+                    v[slot] = value
+
             try:
-                apply(self.m, data)
+                apply(self.m, data, put)  # the numbers, collected, not set
             except StructureChanged as exc:
                 errors.append(str(exc))
-                data = None
             else:
                 errors.append(None)
-            p, v = self.symbols.values()
             params.append(p)
             fixed.append(v)
         p = np.array(params, dtype=float).T.reshape(len(self.symbols.params), -1)

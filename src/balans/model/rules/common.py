@@ -191,10 +191,16 @@ def add_rule(m: pyo.ConcreteModel, rule: Rule, data: ModelData) -> RuleParts:
     return RuleParts(rule, rule_set, values, limits, slack, weight, holds)
 
 
-def apply_limits(parts: RuleParts, data: ModelData) -> None:
-    """Set the rule's limits from the model data (the index must not change)."""
+def apply_limits(parts: RuleParts, data: ModelData, put=None) -> None:
+    """Set the rule's limits from the model data (the index must not change).
+
+    `put(component, value)` sets each (default: the parameter's `set_value`).
+    """
     for index, limit in parts.rule.limits(data).items():
-        parts.limit[index].set_value(limit)
+        if put is None:
+            parts.limit[index].set_value(limit)
+        else:
+            put(parts.limit[index], limit)
 
 
 def _key(index: tuple):
