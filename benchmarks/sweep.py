@@ -166,6 +166,7 @@ def rebuild_ms(spec, base, variant) -> float:
 
 
 def spec_base_path() -> Path:
+    """The base scenario of the benchmark spec."""
     spec, _ = load_sweep_spec(SPEC)
     return (SPEC.parent / spec.base).resolve()
 
@@ -196,6 +197,7 @@ def end_to_end(n: int | None, workers: int) -> dict:
 
 
 def main() -> None:
+    """Measure, print and write benchmarks/results/sweep.json."""
     spec, base = load_sweep_spec(SPEC)
     design = variants(spec)
     solver = ChunkSolver(spec, base)

@@ -13,8 +13,8 @@ Index order is always year, committee. Names read well in an LP file:
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any, Literal
 
 import pyomo.environ as pyo
