@@ -68,6 +68,7 @@ def test_the_docs_pages_the_readme_links_exist():
         ("walkthrough.md", "make_walkthrough.py"),
         ("scenarios.md", "make_whatifs.py"),
         ("recommendation.md", "make_recommendation.py"),
+        ("sweep.md", "make_sweep.py"),
     ],
 )
 def test_generated_pages_are_what_their_scripts_produce(page, script):

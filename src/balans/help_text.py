@@ -8,7 +8,7 @@ after changing a command's first docstring line, regenerate it with
 
 from __future__ import annotations
 
-TOP_HELP = "Usage: balans [OPTIONS] COMMAND [ARGS]...\n\n  Budget optimiser for Swedish regions: decided plan, optimal plan, målvärden.\n\nOptions:\n  --version   Show the version and exit.\n  --debug     Show tracebacks instead of one-line errors.\n  -h, --help  Show this message and exit.\n\nCommands:\n  compare   Decided and optimal plan side by side, with the differences.\n  evaluate  Run the decided plan through the model: statements and every...\n  fou       FoU-medel: each level's targets, extra savings, per inhabitant...\n  schema    Print the JSON Schema of a scenario file (for editors).\n  solve     Find the optimal plan; the closest plan by priority when...\n  validate  Check a scenario file (and --set overrides) without solving.\n"  # noqa: E501
+TOP_HELP = "Usage: balans [OPTIONS] COMMAND [ARGS]...\n\n  Budget optimiser for Swedish regions: decided plan, optimal plan, målvärden.\n\nOptions:\n  --version   Show the version and exit.\n  --debug     Show tracebacks instead of one-line errors.\n  -h, --help  Show this message and exit.\n\nCommands:\n  compare   Decided and optimal plan side by side, with the differences.\n  evaluate  Run the decided plan through the model: statements and every...\n  fou       FoU-medel: each level's targets, extra savings, per inhabitant...\n  schema    Print the JSON Schema of a scenario file (for editors).\n  solve     Find the optimal plan; the closest plan by priority when...\n  sweep     Solve many variants of a scenario (grid, cases, sample) into...\n  validate  Check a scenario file (and --set overrides) without solving.\n"  # noqa: E501
 
 
 def render() -> str:

@@ -6,7 +6,11 @@ from balans.reports.labels import number
 
 STATUS_WORDS = {
     "evaluated": ("beslutad plan utvärderad", "decided plan evaluated"),
-    "optimal": ("optimal plan", "optimal plan"),
+    "optimal": ("optimal plan (alla mål nås)", "optimal plan (every target met)"),
+    "closest": (
+        "närmaste plan (mål missas, se target.*.met)",
+        "closest plan (targets missed, see target.*.met)",
+    ),
     "infeasible": (
         "ingen plan (minsta avsteg redovisat)",
         "no plan (least relaxation given)",

@@ -44,7 +44,7 @@ class RunSummary:
     chunks: int
     resumed_chunks: int
     seconds: float
-    statuses: dict[str, int]
+    statuses: dict[str, int]  # rows per status ("closest": the closest plan)
 
 
 def default_workers() -> int:
@@ -212,8 +212,12 @@ def _merge(parts: Path, count: int, output: Path, output_format: str) -> dict[st
     try:
         for index in range(count):
             table = pq.read_table(_chunk_path(parts, index))
-            for status in table.column("status").to_pylist():
-                statuses[status] = statuses.get(status, 0) + 1
+            closest = table.column("closest").to_pylist()
+            for status, near in zip(
+                table.column("status").to_pylist(), closest, strict=True
+            ):
+                key = "closest" if near else status
+                statuses[key] = statuses.get(key, 0) + 1
             if output_format == "csv":
                 table.to_pandas().to_csv(
                     temporary, mode="a", header=index == 0, index=False
