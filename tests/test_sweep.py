@@ -440,3 +440,27 @@ def test_the_command_runs_in_a_real_process(tmp_path):
     table = pd.read_parquet(out)
     assert set(table["plan"]) == {"decided", "optimal"}
     assert len(table) == 40
+
+
+def test_the_progress_bar_shows_count_and_rate_on_a_terminal(monkeypatch):
+    import io
+
+    from balans.sweep.command import progress_bar
+
+    class Terminal(io.StringIO):
+        def isatty(self):
+            return True
+
+    screen = Terminal()
+    monkeypatch.setattr(sys, "stderr", screen)
+    with progress_bar(True, "sv") as report:
+        report(0, 10)
+        report(5, 10)
+    assert "svep" in screen.getvalue() and "5/10" in screen.getvalue()
+
+
+def test_no_progress_bar_when_stderr_is_not_a_terminal():
+    from balans.sweep.command import progress_bar
+
+    with progress_bar(True, "sv") as report:
+        assert report is None

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from balans.reports.labels import number
+from balans.reports.labels import label, number
 
 STATUS_WORDS = {
     "evaluated": ("beslutad plan utvärderad", "decided plan evaluated"),
@@ -42,7 +42,7 @@ def summary_lines(summary, lang: str) -> list[str]:
             else f"Resumed: {summary.resumed_chunks} of {summary.chunks} chunks were saved"
         )
     counts = ", ".join(
-        f"{STATUS_WORDS.get(status, (status, status))[0 if sv else 1]} {count}"
+        f"{label(STATUS_WORDS, status, lang)} {count}"
         for status, count in sorted(summary.statuses.items())
     )
     lines.append(("Utfall: " if sv else "Outcomes: ") + counts)
