@@ -217,9 +217,9 @@ def test_a_dask_local_cluster_gives_the_same_table(sample_run):
     distributed = pytest.importorskip("distributed")
     spec, base, table, folder, _ = sample_run
     out = folder / "dask.parquet"
-    with distributed.LocalCluster(
+    with distributed.LocalCluster(  # two processes, one running two tasks at once
         n_workers=2,
-        threads_per_worker=1,
+        threads_per_worker=2,
         processes=True,
         host="127.0.0.1",
         dashboard_address=None,

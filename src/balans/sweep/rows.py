@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import gc
 import json
+import threading
 from dataclasses import dataclass
 from typing import Any
 
@@ -35,16 +36,18 @@ class Job:
     base: ScenarioBase
 
 
-_KERNELS: dict[str, ChunkSolver] = {}
+# One set of kernels per thread: a Dask worker may run several tasks at once in
+# threads, and a HiGHS instance must not be shared between them.
+_LOCAL = threading.local()
 
 
 def solve_chunk(job: Job, index: int, chunk: list[Variant]) -> tuple[int, pd.DataFrame]:
-    """The rows of one chunk (kernels cached per process, reset per chunk)."""
-    solver = _KERNELS.get(job.key)
-    if solver is None:
-        _KERNELS.clear()
-        solver = _KERNELS[job.key] = ChunkSolver(job.spec, job.base)
+    """The rows of one chunk (kernels cached per thread, reset per chunk)."""
+    cached = getattr(_LOCAL, "solver", None)
+    if cached is None or cached[0] != job.key:
+        _LOCAL.solver = (job.key, ChunkSolver(job.spec, job.base))
         gc.freeze()  # the models live as long as the process: never scan them
+    solver = _LOCAL.solver[1]
     with collector_paused():
         return index, solver.rows(chunk)
 
