@@ -38,15 +38,19 @@ class Job:
 
 # One set of kernels per thread: a Dask worker may run several tasks at once in
 # threads, and a HiGHS instance must not be shared between them.
+# Building goes through Pyomo, which is not thread-safe (it redirects the
+# process's output around a solve): one build at a time.
 _LOCAL = threading.local()
+_BUILDING = threading.Lock()
 
 
 def solve_chunk(job: Job, index: int, chunk: list[Variant]) -> tuple[int, pd.DataFrame]:
     """The rows of one chunk (kernels cached per thread, reset per chunk)."""
     cached = getattr(_LOCAL, "solver", None)
     if cached is None or cached[0] != job.key:
-        _LOCAL.solver = (job.key, ChunkSolver(job.spec, job.base))
-        gc.freeze()  # the models live as long as the process: never scan them
+        with _BUILDING:
+            _LOCAL.solver = (job.key, ChunkSolver(job.spec, job.base))
+            gc.freeze()  # the models live as long as the process: never scan them
     solver = _LOCAL.solver[1]
     with collector_paused():
         return index, solver.rows(chunk)
