@@ -392,7 +392,7 @@ def fou_chart(
 def fan_chart(
     chart_id: str,
     title: str,
-    panels: list[tuple[str, dict[int, dict[str, float]], float | None]],
+    panels: list[tuple[str, str, dict[int, dict[str, float]], float | None]],
     words: Words,
     band_words: tuple[str, str, str],
     reference_word: str,
@@ -401,9 +401,10 @@ def fan_chart(
     """Per output and year: the 5-95 and 25-75 percentile bands and the median."""
     with _figure(chart_id, columns=len(panels), height=3.2) as (figure, axes_list):
         marks = 0
-        for axes, (panel_title, fan, reference) in zip(axes_list, panels, strict=True):
+        for axes, (series, panel_title, fan, reference) in zip(
+            axes_list, panels, strict=True
+        ):
             years = sorted(fan)
-            series = f"{_slug(panel_title)}"
             outer = axes.fill_between(
                 years,
                 [fan[y]["p5"] for y in years],
@@ -456,16 +457,16 @@ def fan_chart(
 def sobol_chart(
     chart_id: str,
     title: str,
-    panels: list[tuple[str, list[tuple[str, float, float, float, float]]]],
+    panels: list[tuple[str, str, list[tuple[str, float, float, float, float]]]],
     index_words: tuple[str, str],
     fmt: Format,
 ) -> Chart:
     """Sobol' first-order and total indices per driver, one panel per output."""
-    rows = max(len(drivers) for _, drivers in panels)
+    rows = max(len(drivers) for _, _, drivers in panels)
     height = 1.3 + 0.42 * rows
     with _figure(chart_id, columns=len(panels), height=height) as (figure, axes_list):
         marks = 0
-        for axes, (output, drivers) in zip(axes_list, panels, strict=True):
+        for axes, (output, panel_title, drivers) in zip(axes_list, panels, strict=True):
             ordered = sorted(drivers, key=lambda row: row[3])
             y = list(range(len(ordered)))
             first = axes.barh(
@@ -491,6 +492,6 @@ def sobol_chart(
             axes.set_yticks(y, [row[0] for row in ordered])
             axes.set_xlim(0, 1.05)
             axes.xaxis.set_major_formatter(FuncFormatter(lambda v, _: fmt(v, 1)))
-            axes.set_title(output, fontsize=9.5, loc="left")
+            axes.set_title(panel_title, fontsize=9.5, loc="left")
             axes.grid(axis="y", visible=False)
         return _finish(figure, axes_list[:1], chart_id, title, marks)

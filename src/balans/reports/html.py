@@ -436,13 +436,19 @@ def risk_context(risk: Risk, s: Scenario, lang: str) -> dict[str, Any]:
     words = _chart_words(lang)
     floor = s.rules.liquidity_floor.floor
     panels = [
-        (word("fan_result", lang), risk.fan["result"], 0.0),
+        ("result", word("fan_result", lang), risk.fan["result"], 0.0),
         (
+            "lowest_cash",
             word("fan_lowest_cash", lang),
             risk.fan["lowest_cash"],
             max(floor.values()) if floor else None,
         ),
-        (word("fan_restoration", lang), risk.fan["restoration_balance"], 0.0),
+        (
+            "restoration_balance",
+            word("fan_restoration", lang),
+            risk.fan["restoration_balance"],
+            0.0,
+        ),
     ]
     fan = charts.fan_chart(
         "chart-fan",
@@ -498,7 +504,7 @@ def _sobol_chart(risk: Risk, lang: str, fmt) -> charts.Chart:
             )
         )
     panels = [
-        (label(SOBOL_OUTPUTS, output, lang), rows)
+        (output, label(SOBOL_OUTPUTS, output, lang), rows)
         for output, rows in list(outputs.items())[:3]
     ]
     return charts.sobol_chart(
