@@ -30,17 +30,17 @@ DECIDED_COLOUR = "#8a8f98"
 OPTIMAL_COLOUR = "#1f5fa8"
 LIMIT_COLOUR = "#c0392b"
 CREDIT_COLOUR = "#e6a23c"
-COMMITTEE_COLOURS = (
-    "#1f5fa8",
-    "#e07b39",
-    "#2a9d8f",
-    "#c0392b",
-    "#8e6bbf",
-    "#7f8c3a",
-    "#d4a017",
-    "#5d6d7e",
-    "#b5517f",
-    "#3c8dbc",
+COMMITTEE_COLOURS = (  # Tableau 10: distinct also when lightened
+    "#4e79a7",
+    "#f28e2b",
+    "#59a14f",
+    "#e15759",
+    "#b07aa1",
+    "#76b7b2",
+    "#edc948",
+    "#9c755f",
+    "#ff9da7",
+    "#bab0ac",
 )
 FAN_COLOUR = "#1f5fa8"
 WIDTH_INCHES = 9.0
@@ -155,9 +155,10 @@ def savings_chart(
     """New savings per committee and year, stacked: decided (left), optimal (right)."""
     with _figure(chart_id, height=3.8) as (figure, (axes,)):
         marks = 0
-        plans = [(words.decided, decided, -0.2, 0.55)]
+        plans = [(words.decided, decided, -0.2, 0.5)]
         if optimal is not None:
             plans.append((words.optimal, optimal, 0.2, 1.0))
+        legend_plan = plans[-1][0]  # the solid bars name the committees
         x = list(range(len(years)))
         for plan_name, table, offset, alpha in plans:
             bottom = [0.0] * len(years)
@@ -172,7 +173,7 @@ def savings_chart(
                     alpha=alpha,
                     edgecolor="white",
                     linewidth=0.5,
-                    label=names[committee] if plan_name == words.decided else None,
+                    label=names[committee] if plan_name == legend_plan else None,
                 )
                 marks += _mark(bars, chart_id, f"{plan_name}-{committee}")
                 bottom = [b + v for b, v in zip(bottom, values, strict=True)]

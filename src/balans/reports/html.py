@@ -20,6 +20,7 @@ from markupsafe import Markup
 from balans import __version__
 from balans.fou import FouTable
 from balans.model.data import locked_years
+from balans.model.registry import LP_RULES
 from balans.reports import charts
 from balans.reports.findings_text import finding_texts
 from balans.reports.labels import (
@@ -151,7 +152,7 @@ def report_context(
             }
             for r in plans
         ],
-        "targets": [_target_matrix(r, lang, locked, fmt) for r in plans],
+        "targets": [_target_matrix(r, s, lang, locked, fmt) for r in plans],
         "traffic_rule": w("traffic_rule"),
         "comparison": _comparison_tables(d, o, lang, naming),
         "breaches": _breaches(o, lang, naming, fmt),
@@ -192,10 +193,19 @@ def _summary(r: PlanResult, lang: str, fmt) -> dict[str, Any]:
     return {"plan": word(r.mode, lang), "mode": r.mode, "rows": rows}
 
 
-def _target_matrix(r: PlanResult, lang: str, locked: set[int], fmt) -> dict[str, Any]:
-    """One row per rule, one cell per year (the tightest committee or month)."""
+def _target_matrix(
+    r: PlanResult, s: Scenario, lang: str, locked: set[int], fmt
+) -> dict[str, Any]:
+    """One row per målvärde, one cell per year (the tightest committee or month).
+
+    Capacity rules (what the committees can deliver, their savings pace) bound
+    the levers; they are no målvärden and are left out.
+    """
+    capacity = {rule.key for rule in LP_RULES if rule.priority_in(s) == "capacity"}
     rules: dict[str, dict[int, dict[str, Any]]] = {}
     for row in tightest_per_year(r.targets):
+        if row.id in capacity:
+            continue
         rules.setdefault(row.id, {})[row.year] = _target_cell(
             row, lang, locked if r.mode == "optimal" else set(), fmt
         )

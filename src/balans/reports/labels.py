@@ -150,7 +150,8 @@ WORDS: dict[str, tuple[str, str]] = {
         "minst 1 Mkr (1 tkr) för belopp och 0,1 procentenhet för andelar. Regler per "
         "nämnd eller månad visar den nämnd eller månad som har minst marginal. "
         'Ett låst år (budgetåret, som ingen plan kan ändra) markeras "låst år". Grått: '
-        "regeln är avstängd i scenariot och visas bara som information.",
+        "regeln är avstängd i scenariot och visas bara som information. Besparingsförmåga "
+        "och besparingstakt (vad nämnderna kan leverera) är inga målvärden och visas inte.",
         "Green: met with more room than the tolerance. Amber: within the tolerance of "
         "the limit on either side (met narrowly, or missed by no more than the "
         "tolerance). Red: missed by more than the tolerance. The tolerance is 5 % of the "
