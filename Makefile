@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint install clean bench
+.PHONY: demo test lint install browser clean bench
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -14,7 +14,12 @@ $(STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e ".[test]"
 	touch $(STAMP)
 
-install: $(STAMP)
+install: $(STAMP) browser
+
+# Debian's chromium for the report's browser test (tests/test_report_browser.py);
+# installs it with apt-get where it is missing (as root, or with sudo).
+browser:
+	scripts/ensure-chromium
 
 demo: $(STAMP)
 	$(BIN)/balans evaluate scenarios/rjh-2026-decided.yaml
@@ -24,7 +29,7 @@ lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks docs/*.py
 	$(BIN)/ruff format --check src tests benchmarks docs/*.py
 
-test: lint
+test: lint browser
 	$(BIN)/python -m pytest -q
 
 bench: $(STAMP)

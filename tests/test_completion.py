@@ -100,3 +100,15 @@ def test_the_installed_command_prints_its_completion_script(shell, marker):
     )
     assert proc.returncode == 0, proc.stderr
     assert marker in proc.stdout
+
+
+@pytest.mark.parametrize("shell", ["bash", "zsh"])
+def test_report_command_and_its_risk_file(shell):
+    assert "report" in complete(shell, "balans ")
+    assert complete(
+        shell, "balans report scenarios/rjh-2026-decided.yaml --risk tests/data/ri"
+    ) == ["tests/data/risk.json"]
+    assert complete(shell, "balans report scenarios/rjh-2026-decided.yaml --lang ") == [
+        "sv",
+        "en",
+    ]

@@ -24,6 +24,7 @@ COMMAND_FORMATS = {
     "compare": ("table", "json", "csv", "md"),
     "fou": ("table", "json", "csv", "md"),
     "schema": ("json",),
+    "report": ("html",),
 }
 
 # `--output NAME.suffix` without `--format` writes this format.
@@ -34,6 +35,8 @@ SUFFIX_FORMATS = {
     ".md": "md",
     ".markdown": "md",
     ".xlsx": "xlsx",
+    ".html": "html",
+    ".htm": "html",
 }
 MODEL_SUFFIXES = (".lp", ".mps")
 TABLE_FORMATS = ("parquet", "csv")  # the tables of `balans sweep`

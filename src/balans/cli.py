@@ -1,4 +1,4 @@
-"""The `balans` command: validate, evaluate, solve, compare, fou, sweep, schema.
+"""The `balans` command: validate, evaluate, solve, compare, fou, report, sweep, schema.
 
 Each command imports what it needs when it runs, so that `--help`, `validate`
 and `schema` start without Pyomo, pandas or HiGHS.
@@ -15,7 +15,7 @@ import click
 
 from balans import __version__
 from balans.choices import FORMATS, MODEL_SUFFIXES, OBJECTIVES, TABLE_FORMATS
-from balans.completion import complete_scenario, complete_set
+from balans.completion import complete_json, complete_scenario, complete_set
 from balans.errors import BalansError
 
 if TYPE_CHECKING:
@@ -267,6 +267,67 @@ def fou_command(scenario_file, overrides, output_format, output, lang) -> None:
         lambda: fou_sections(table, lang, naming_from(loaded.scenario)),
     )
     emit(text, output)
+
+
+@main.command(name="report")
+@click.argument("scenario_file", type=click.Path(), shell_complete=complete_scenario)
+@click.option(
+    "--set",
+    "overrides",
+    multiple=True,
+    metavar="KEY.PATH=VALUE",
+    shell_complete=complete_set,
+    help="Override a scenario value, e.g. assumptions.interest_rate_pct.2027=4.5.",
+)
+@click.option(
+    "--objective",
+    type=click.Choice(OBJECTIVES),
+    help="Objective of the optimal plan (default: the scenario's).",
+)
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False),
+    help="Write the HTML page to this file (atomically) instead of stdout.",
+)
+@click.option(
+    "--lang",
+    type=click.Choice(["sv", "en"]),
+    default="sv",
+    show_default=True,
+    help="Language of the page.",
+)
+@click.option(
+    "--risk",
+    "risk_file",
+    type=click.Path(dir_okay=False),
+    shell_complete=complete_json,
+    help="Add fan charts and drivers from `balans risk --format json` output.",
+)
+@reports_errors
+def report_command(
+    scenario_file, overrides, objective, output, lang, risk_file
+) -> None:
+    """One self-contained HTML page: statements, målvärden, plans and charts."""
+    from balans.reports.output import check_name, check_outputs, emit
+
+    if output is not None:
+        check_name(output)
+    loaded = _load(scenario_file, overrides, None)
+    inputs = [*loaded.files, *([risk_file] if risk_file else [])]
+    check_outputs({"--output": output}, inputs)
+    from balans.reports.risk_input import load_risk
+
+    risk = load_risk(risk_file) if risk_file else None
+    from balans.fou import fou_table
+    from balans.plan import compare
+    from balans.reports.html import render_report
+
+    comparison = compare(loaded, objective)
+    fou = fou_table(loaded) if comparison.optimal.has_plan else None
+    emit(render_report(comparison, loaded.scenario, lang, fou, risk), output)
+    if comparison.optimal.status != "optimal":
+        _fail(_infeasible_line(comparison.optimal, lang, output), EXIT_INFEASIBLE)
 
 
 @main.command()

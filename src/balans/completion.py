@@ -15,12 +15,24 @@ if TYPE_CHECKING:
     from click.shell_completion import CompletionItem
 
 SCENARIO_SUFFIXES = (".yaml", ".yml")
+JSON_SUFFIXES = (".json",)
 
 
 def complete_scenario(
     ctx: click.Context, param: click.Parameter, incomplete: str
 ) -> list[CompletionItem]:
     """Scenario files (`.yaml`) and folders that start with `incomplete`."""
+    return _complete_files(incomplete, SCENARIO_SUFFIXES)
+
+
+def complete_json(
+    ctx: click.Context, param: click.Parameter, incomplete: str
+) -> list[CompletionItem]:
+    """JSON files (a risk result for `report --risk`) and folders."""
+    return _complete_files(incomplete, JSON_SUFFIXES)
+
+
+def _complete_files(incomplete: str, suffixes: tuple[str, ...]) -> list[CompletionItem]:
     from pathlib import Path
 
     from click.shell_completion import CompletionItem
@@ -39,7 +51,7 @@ def complete_scenario(
         shown = folder + slash + name
         if entry.is_dir():
             items.append(CompletionItem(shown + "/"))
-        elif name.endswith(SCENARIO_SUFFIXES):
+        elif name.endswith(suffixes):
             items.append(CompletionItem(shown))
     return items
 

@@ -125,6 +125,120 @@ WORDS: dict[str, tuple[str, str]] = {
         "the report with the diagnosis was written to",
     ),
     "total": ("Summa", "Total"),
+    # balans report (the HTML page)
+    "report_title": ("Budgetrapport", "Budget report"),
+    "contents": ("Innehåll", "Contents"),
+    "scenario": ("Scenario", "Scenario"),
+    "horizon": ("Period", "Horizon"),
+    "solver": ("Lösare", "Solver"),
+    "targets_not_met": (
+        "Målvärden ej uppfyllda (regel och år)",
+        "Targets not met (rule and year)",
+    ),
+    "statements": (
+        "Resultat-, balans- och finansieringsbudget",
+        "Income statement, balance sheet and cash-flow budget",
+    ),
+    "traffic_heading": (
+        "Målvärden i grönt, gult och rött",
+        "Targets in green, amber and red",
+    ),
+    "traffic_rule": (
+        "Grönt: uppfyllt med mer marginal än toleransen. Gult: inom toleransen från "
+        "gränsen, på endera sidan (uppfyllt med liten marginal, eller missat med högst "
+        "toleransen). Rött: missat med mer än toleransen. Toleransen är 5 % av gränsen, "
+        "minst 1 Mkr (1 tkr) för belopp och 0,1 procentenhet för andelar. Regler per "
+        "nämnd eller månad visar den nämnd eller månad som har minst marginal. "
+        'Ett låst år (budgetåret, som ingen plan kan ändra) markeras "låst år". Grått: '
+        "regeln är avstängd i scenariot och visas bara som information. Besparingsförmåga "
+        "och besparingstakt (vad nämnderna kan leverera) är inga målvärden och visas inte.",
+        "Green: met with more room than the tolerance. Amber: within the tolerance of "
+        "the limit on either side (met narrowly, or missed by no more than the "
+        "tolerance). Red: missed by more than the tolerance. The tolerance is 5 % of the "
+        "limit, at least 1 Mkr (1 tkr) for amounts and 0.1 percentage point for ratios. "
+        "Rules per committee or month show the committee or month with the least "
+        "margin. A locked year (the budget year, which no plan can change) is marked "
+        '"locked year". Grey: the scenario switches the rule off; shown for '
+        "information only.",
+    ),
+    "light_green": ("uppfyllt", "met"),
+    "light_amber": ("nära gränsen", "close to the limit"),
+    "light_red": ("ej uppfyllt", "not met"),
+    "light_off": (
+        "avstängd regel, visas som information",
+        "rule switched off, for information",
+    ),
+    "tolerance": ("tolerans", "tolerance"),
+    "switched_off": ("regeln är avstängd", "the rule is switched off"),
+    "locked_year": ("låst år", "locked year"),
+    "locked_column": ("Låst år", "Locked year"),
+    "breaches": ("Den närmaste planens avsteg", "The closest plan's breaches"),
+    "breach_amount": ("Avsteg", "Breach"),
+    "breach_mkr": ("Avsteg (Mkr)", "Breach (Mkr)"),
+    "priority": ("Prioritet", "Priority"),
+    "priority_law": ("lag", "law"),
+    "priority_council": ("fullmäktige", "council"),
+    "priority_aim": ("ambition", "aim"),
+    "priority_capacity": ("förmåga", "capacity"),
+    "no_breaches": (
+        "Den optimala planen håller alla målvärden som scenariot slår på.",
+        "The optimal plan keeps every target the scenario switches on.",
+    ),
+    "charts": ("Diagram", "Charts"),
+    "compare_lines": ("Utvalda rader (Mkr)", "Selected lines (Mkr)"),
+    "no_credit": (
+        "Ingen checkkredit dras i någon av planerna.",
+        "Neither plan draws credit.",
+    ),
+    "chart_savings": (
+        "Ny besparing per nämnd och år (Mkr): beslutad (ljus, vänster) och optimal (mörk, höger)",
+        "New savings per committee and year (Mkr): decided (light, left) and optimal (dark, right)",
+    ),
+    "chart_cash": (
+        "Likviditet vid månadens slut mot likviditetsgolvet, och checkkredit",
+        "Month-end cash against the liquidity floor, and credit drawn",
+    ),
+    "credit_drawn": ("Checkkredit", "Credit drawn"),
+    "chart_restoration": (
+        "Ej återställda underskott vid årets slut (Mkr): målet är 0 senast 2030",
+        "Unrestored deficits at year end (Mkr): the goal is 0 by 2030",
+    ),
+    "chart_debt": (
+        "Lån mot lånetak och skuldsättningsgrad mot skuldsättningstak",
+        "Loans against the loan ceiling and debt ratio against its ceiling",
+    ),
+    "chart_fou": ("FoU-medel: nivå och kostnad", "FoU funds: level and cost"),
+    "risk": ("Risk: osäkra framtider", "Risk: uncertain futures"),
+    "risk_source": ("Underlag", "Source"),
+    "samples": ("Dragningar", "Samples"),
+    "fan_plan": ("Plan i solfjädern", "Plan in the fan"),
+    "chart_fan": (
+        "Utfall per år i de osäkra framtiderna: percentiler",
+        "Outcome per year across the uncertain futures: percentiles",
+    ),
+    "fan_result": ("Årets resultat", "Result"),
+    "fan_lowest_cash": ("Lägsta likviditet", "Lowest cash"),
+    "fan_restoration": ("Ej återställda underskott", "Unrestored deficits"),
+    "band_outer": ("5-95 %", "5-95 %"),
+    "band_inner": ("25-75 %", "25-75 %"),
+    "median": ("median", "median"),
+    "reference_line": ("gräns", "limit"),
+    "probabilities": (
+        "Sannolikhet att målvärdet uppfylls",
+        "Probability that the target is met",
+    ),
+    "savings_needed": ("Besparing som behövs (Mkr)", "Savings needed (Mkr)"),
+    "percentile": ("Percentil", "Percentile"),
+    "drivers": ("Vad som driver utfallet", "What drives the outcome"),
+    "chart_sobol": (
+        "Sobol-index per osäker faktor (andel av variansen)",
+        "Sobol' indices per uncertain driver (share of the variance)",
+    ),
+    "sobol_first": ("första ordningen (S1)", "first order (S1)"),
+    "sobol_total": ("totalt (ST)", "total (ST)"),
+    "discovery": ("När målen faller", "When the targets fail"),
+    "made_by": ("Skapad av balans", "Made by balans"),
+    "no_chart_data": ("inga data", "no data"),
     "tightest_note": (
         "Regler per nämnd visas med den nämnd som har minst marginal; alla rader i "
         "--format json eller csv. Skuggpris: Mkr mindre i målfunktionen per Mkr regeln lättas.",

@@ -133,7 +133,7 @@ def where(row_committee: str | None, row_month: int | None, lang: str) -> str:
     return row_committee or ""
 
 
-def _tightest_per_year(targets: list[TargetRow]) -> list[TargetRow]:
+def tightest_per_year(targets: list[TargetRow]) -> list[TargetRow]:
     """Rules per committee or month shown once per year: the one with least margin."""
     shown: list[TargetRow] = []
     worst: dict[tuple[str, int], int] = {}
@@ -171,7 +171,7 @@ def _tightness(row: TargetRow) -> tuple[float, float]:
 
 def _targets(r: PlanResult, lang: str, naming: Naming) -> Section:
     rows, statuses = [], []
-    for row in _tightest_per_year(r.targets):
+    for row in tightest_per_year(r.targets):
         status = target_status(row)
         if status == REPORTED:
             text = word("met", lang) if row.met else word("not_met", lang)
