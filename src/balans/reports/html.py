@@ -35,9 +35,9 @@ from balans.reports.labels import (
 from balans.reports.risk_input import Risk
 from balans.reports.sections import (
     Section,
-    _side_by_side_lines,
-    _side_by_side_savings,
-    _statement,
+    side_by_side_lines,
+    side_by_side_savings,
+    statement_section,
     tightest_per_year,
     where,
 )
@@ -144,7 +144,9 @@ def report_context(
                 "id": r.mode,
                 "tables": [
                     table_of(
-                        _statement(name, _plan_table(r, name), naming, r.years, lang),
+                        statement_section(
+                            name, _plan_table(r, name), naming, r.years, lang
+                        ),
                         f"{r.mode}-{name}",
                     )
                     for name in ("income", "balance", "cash_flow")
@@ -260,11 +262,11 @@ def _comparison_tables(
         return []
     return [
         table_of(
-            _side_by_side_lines(d, o, lang, naming),
+            side_by_side_lines(d, o, lang, naming),
             "compare-lines",
             word("compare_lines", lang),
         ),
-        table_of(_side_by_side_savings(d, o, lang, naming), "compare-savings"),
+        table_of(side_by_side_savings(d, o, lang, naming), "compare-savings"),
     ]
 
 

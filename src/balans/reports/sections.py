@@ -39,11 +39,13 @@ def plan_sections(r: PlanResult, lang: str, naming: Naming) -> list[Section]:
     sections = [_summary(r, lang)]
     if r.has_plan:
         sections += [
-            _statement("income", r.income, naming, r.years, lang),
-            _statement("balance", r.balance, naming, r.years, lang),
-            _statement("cash_flow", r.cash_flow, naming, r.years, lang),
+            statement_section("income", r.income, naming, r.years, lang),
+            statement_section("balance", r.balance, naming, r.years, lang),
+            statement_section("cash_flow", r.cash_flow, naming, r.years, lang),
             _committees(r, lang, naming),
-            _statement("restoration", r.restoration, naming, r.years, lang, decimals=0),
+            statement_section(
+                "restoration", r.restoration, naming, r.years, lang, decimals=0
+            ),
             _liquidity(r, lang),
             _debt(r, lang),
             _targets(r, lang, naming),
@@ -81,7 +83,7 @@ def _summary(r: PlanResult, lang: str) -> Section:
     return Section(word(r.mode, lang), notes=notes)
 
 
-def _statement(
+def statement_section(
     statement: str,
     table: dict[str, dict[int, float]],
     naming: Naming,
@@ -89,6 +91,7 @@ def _statement(
     lang: str,
     decimals: int = 1,
 ) -> Section:
+    """One statement (resultat-, balans-, finansieringsbudget, återställande) as a table."""
     rows = [
         [
             naming.line(statement, line, lang),
@@ -355,8 +358,8 @@ def comparison_sections(c: Comparison, lang: str, naming: Naming) -> list[Sectio
     d, o = c.decided, c.optimal
     sections = [_summary(d, lang), _summary(o, lang)]
     if o.status == "optimal":
-        sections.append(_side_by_side_lines(d, o, lang, naming))
-        sections.append(_side_by_side_savings(d, o, lang, naming))
+        sections.append(side_by_side_lines(d, o, lang, naming))
+        sections.append(side_by_side_savings(d, o, lang, naming))
     sections.append(_side_by_side_targets(d, o, lang))
     if o.diagnosis:
         sections.append(diagnosis_section(o.diagnosis, lang, naming))
@@ -367,9 +370,10 @@ def comparison_sections(c: Comparison, lang: str, naming: Naming) -> list[Sectio
     return sections
 
 
-def _side_by_side_lines(
+def side_by_side_lines(
     d: PlanResult, o: PlanResult, lang: str, naming: Naming
 ) -> Section:
+    """Decided and optimal values of statement lines, year by year."""
     picks = [
         ("income", "operating_costs"),
         ("income", "financial_costs"),
@@ -407,9 +411,10 @@ def _table(r: PlanResult, name: str) -> dict[str, dict[int, float]]:
     ]
 
 
-def _side_by_side_savings(
+def side_by_side_savings(
     d: PlanResult, o: PlanResult, lang: str, naming: Naming
 ) -> Section:
+    """Decided and optimal new savings per nämnd and year."""
     rows = []
     for committee in d.committees:
         left = d.committees[committee]["savings"]
