@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 import sys
 from collections.abc import Callable
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import click
@@ -249,7 +250,14 @@ def solve_command(
 )
 @reports_errors
 def compare_command(
-    scenario_file, overrides, output_format, output, lang, csv_dialect, objective, strict
+    scenario_file,
+    overrides,
+    output_format,
+    output,
+    lang,
+    csv_dialect,
+    objective,
+    strict,
 ) -> None:
     """Decided and optimal plan side by side, with the differences."""
     from balans.reports.output import choose_format, emit, write_atomically
@@ -377,6 +385,59 @@ def sweep_command(
     from balans.sweep.command import sweep
 
     sweep(spec_file, output, output_format, workers, scheduler, lang, progress)
+
+
+@main.command(name="template")
+@click.argument("output", type=click.Path(dir_okay=False))
+@click.option(
+    "--scenario",
+    "scenario_file",
+    type=click.Path(),
+    shell_complete=complete_scenario,
+    help="The scenario whose inputs the workbook holds "
+    "(default: the shipped decided budget).",
+)
+@click.option(
+    "--lang",
+    type=click.Choice(["sv", "en"]),
+    default="sv",
+    show_default=True,
+    help="Language of sheet names, headers and instructions.",
+)
+@reports_errors
+def template_command(output, scenario_file, lang) -> None:
+    """Write a budget workbook (.xlsx) to fill in: the decided budget's inputs."""
+    from balans.excel_input import write_template
+    from balans.reports.output import check_outputs, write_atomically
+    from balans.scenario.load import ScenarioBase
+    from balans.testing import DECIDED
+
+    if not output.lower().endswith(".xlsx"):
+        raise BalansError(f"{output}: the template is a workbook; name it FILE.xlsx")
+    scenario_file = scenario_file or str(DECIDED)
+    check_outputs({"OUTPUT": output}, ScenarioBase.read(scenario_file).files)
+    write_atomically(output, write_template(scenario_file, output, lang))
+
+
+@main.command(name="import-excel")
+@click.argument("workbook", type=click.Path(dir_okay=False))
+@click.option(
+    "--output",
+    "-o",
+    required=True,
+    type=click.Path(dir_okay=False),
+    help="The scenario file (.yaml) to write (atomically).",
+)
+@reports_errors
+def import_excel_command(workbook, output) -> None:
+    """Read a filled budget workbook into a scenario file that validates."""
+    from balans.excel_input import import_workbook
+    from balans.reports.output import check_outputs, emit
+
+    if not output.lower().endswith((".yaml", ".yml")):
+        raise BalansError(f"{output}: --output needs a scenario file name, FILE.yaml")
+    check_outputs({"--output": output}, [Path(workbook)])
+    emit(import_workbook(workbook, output), output)
 
 
 def _load(

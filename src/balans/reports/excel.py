@@ -354,8 +354,12 @@ def _side_by_side(c: Comparison, naming: Naming, lang: str) -> SheetTable:
             if line not in left or line not in right:
                 continue
             head = [word(statement, lang), naming.line(statement, line, lang)]
-            rows.append([*head, word("decided", lang), *(left[line][y] for y in d.years)])
-            rows.append([*head, word("optimal", lang), *(right[line][y] for y in d.years)])
+            rows.append(
+                [*head, word("decided", lang), *(left[line][y] for y in d.years)]
+            )
+            rows.append(
+                [*head, word("optimal", lang), *(right[line][y] for y in d.years)]
+            )
             rows.append(
                 [
                     *head,
@@ -373,7 +377,12 @@ def _side_by_side(c: Comparison, naming: Naming, lang: str) -> SheetTable:
 
 def _savings(c: Comparison, naming: Naming, lang: str) -> SheetTable:
     d, o = c.decided, c.optimal
-    columns = [word("committee", lang), word("mode", lang), *d.years, word("total", lang)]
+    columns = [
+        word("committee", lang),
+        word("mode", lang),
+        *d.years,
+        word("total", lang),
+    ]
     rows = []
     for committee in d.committees:
         left = d.committees[committee]["savings"]
@@ -403,7 +412,10 @@ def _savings(c: Comparison, naming: Naming, lang: str) -> SheetTable:
 def _broken(c: Comparison, naming: Naming, lang: str) -> SheetTable:
     d, o = c.decided, c.optimal
     keys = ("target", "year", "committee", "month", "decided", "limit", "margin")
-    columns = [word(k, lang) for k in keys] + [word("optimal", lang), word("unit", lang)]
+    columns = [word(k, lang) for k in keys] + [
+        word("optimal", lang),
+        word("unit", lang),
+    ]
     optimal_rows = {(t.id, t.year, t.committee, t.month): t for t in o.targets}
     rows = []
     for t in d.broken_targets():

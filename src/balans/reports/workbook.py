@@ -97,15 +97,14 @@ def _kind_of(frame: pd.DataFrame, column: str, formats: dict[str, str]) -> str |
     if is_integer_dtype(series):
         return "int"
     if all(
-        isinstance(v, int | float) and not isinstance(v, bool)
-        for v in series.dropna()
+        isinstance(v, int | float) and not isinstance(v, bool) for v in series.dropna()
     ) and len(series.dropna()):
         return "mkr"
     return None
 
 
 def sheet_name(title: str, taken: set[str]) -> str:
-    """An Excel sheet name: no []:*?/\\, at most 31 characters, unique."""
+    """An Excel sheet name: none of the characters Excel forbids, 31 at most, unique."""
     base = title.replace(": ", " - ")
     base = _NOT_IN_SHEET_NAMES.sub("-", base).strip("' ")[:SHEET_NAME_LENGTH].strip()
     name, number = base, 2
@@ -185,7 +184,9 @@ def _write_table(sheet, table: SheetTable) -> None:
         for number, (value, kind) in enumerate(zip(values, kinds, strict=True), 1):
             cell = sheet.cell(row=header + offset, column=number)
             if kind is None:
-                cell.value = rounded(value, "mkr") if _is_number(value) else _text(value)
+                cell.value = (
+                    rounded(value, "mkr") if _is_number(value) else _text(value)
+                )
             else:
                 cell.value = rounded(value, kind)
                 if isinstance(cell.value, int | float):
