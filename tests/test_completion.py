@@ -100,3 +100,17 @@ def test_the_installed_command_prints_its_completion_script(shell, marker):
     )
     assert proc.returncode == 0, proc.stderr
     assert marker in proc.stdout
+
+
+@pytest.mark.parametrize("shell", ["bash", "zsh"])
+def test_excel_commands_formats_and_csv_dialect(shell):
+    assert {"template", "import-excel"} <= set(complete(shell, "balans "))
+    for command in ("compare", "fou"):
+        assert "xlsx" in complete(shell, f"balans {command} x.yaml --format ")
+    assert complete(shell, "balans evaluate x.yaml --csv-dialect ") == [
+        "standard",
+        "excel-sv",
+    ]
+    assert complete(shell, "balans template b.xlsx --scenario scenarios/rjh") == [
+        "scenarios/rjh-2026-decided.yaml"
+    ]

@@ -407,14 +407,13 @@ def sweep_command(
 @reports_errors
 def template_command(output, scenario_file, lang) -> None:
     """Write a budget workbook (.xlsx) to fill in: the decided budget's inputs."""
-    from balans.excel_input import write_template
+    from balans.excel_input import DECIDED_SCENARIO, write_template
     from balans.reports.output import check_outputs, write_atomically
     from balans.scenario.load import ScenarioBase
-    from balans.testing import DECIDED
 
     if not output.lower().endswith(".xlsx"):
         raise BalansError(f"{output}: the template is a workbook; name it FILE.xlsx")
-    scenario_file = scenario_file or str(DECIDED)
+    scenario_file = scenario_file or str(DECIDED_SCENARIO)
     check_outputs({"OUTPUT": output}, ScenarioBase.read(scenario_file).files)
     write_atomically(output, write_template(scenario_file, output, lang))
 

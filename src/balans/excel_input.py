@@ -25,6 +25,9 @@ from typing import Any
 from balans.errors import BalansError, ScenarioError
 from balans.reports.output import FORMULA_START, safe_cell
 
+# The balans folder (a source checkout): the shipped scenario and region models.
+REPO_ROOT = Path(__file__).resolve().parents[2]
+DECIDED_SCENARIO = REPO_ROOT / "scenarios" / "rjh-2026-decided.yaml"
 MODEL_KEYS = ("region", "committees", "statements")  # the region model's, not filled in
 FIRST_VALUE_COLUMN = 4  # A key, B description, C unit, D... values
 MONTH_NAMES = (
@@ -405,9 +408,7 @@ def write_template(scenario_path: str | Path, output: str, lang: str) -> bytes:
     from balans.scenario.schema import Scenario
 
     values, merged, model_folder = scenario_values(scenario_path)
-    out_folder = Path(os.path.abspath(output)).parent
-    model = os.path.relpath(model_folder, out_folder)
-    ordered = {"model": model, **values}
+    ordered = {"model": _model_name(model_folder), **values}
     rows = flatten(ordered)
     labels = _labels(merged, lang)
     by_sheet: dict[str, list[Row]] = {key: [] for key, *_ in SHEETS}
@@ -425,6 +426,36 @@ def write_template(scenario_path: str | Path, output: str, lang: str) -> bytes:
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
+
+
+def _model_name(folder: Path) -> str:
+    """The model folder as the workbook names it: under the balans folder, relative to it.
+
+    A workbook travels (mail, a shared drive), so a path relative to where it
+    was written would break; `models/rjh` is found again from the balans folder.
+    """
+    folder = Path(os.path.abspath(folder))
+    try:
+        return folder.relative_to(REPO_ROOT).as_posix()
+    except ValueError:
+        return str(folder)
+
+
+def _model_folder(model: str, workbook: Path) -> Path | None:
+    """The region model a workbook names, the first folder found that has one.
+
+    An absolute path as it is; else relative to the workbook's folder, the
+    current folder or the balans folder.
+    """
+    from balans.scenario.load import MODEL_FILE
+
+    path = Path(model)
+    bases = [Path()] if path.is_absolute() else [workbook.parent, Path.cwd(), REPO_ROOT]
+    for base in bases:
+        folder = Path(os.path.abspath(base / path))
+        if (folder / MODEL_FILE).is_file():
+            return folder
+    return None
 
 
 def _write_sheet(sheet, key, rows, lang, scenario_model, labels) -> None:
@@ -811,7 +842,14 @@ def import_workbook(workbook: str | Path, output: str) -> str:
             _where(book_name, sheet, cell, "model")
             + ": must name the region model folder (e.g. ../models/rjh)"
         )
-    folder = Path(os.path.abspath(workbook)).parent / model
+    folder = _model_folder(model.strip(), Path(os.path.abspath(workbook)))
+    if folder is None:
+        sheet, cell = placed.cells["model"]
+        raise WorkbookError(
+            _where(book_name, sheet, cell, "model")
+            + f": no region model {model!r} (a folder with model.yaml), looked for "
+            "from the workbook's folder, the current folder and the balans folder"
+        )
     out_folder = Path(os.path.abspath(output)).parent
     values["model"] = os.path.relpath(folder, out_folder)
     if "name" not in values:
