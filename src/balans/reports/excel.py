@@ -94,6 +94,7 @@ def _committees(r: PlanResult, naming: Naming, lang: str) -> SheetTable:
         _frame(rows, columns),
         {y: "mkr" for y in r.years},
         label_columns=2,
+        sheet=word("sheet_committees", lang),
     )
 
 
@@ -510,7 +511,14 @@ def fou_to_xlsx(table: FouTable, naming: Naming, lang: str) -> bytes:
         **dict.fromkeys(columns[6:9], "int"),
         columns[9]: "tkr",
     }
-    tables = [SheetTable(word("fou", lang), _frame(rows, columns), formats)]
+    tables = [
+        SheetTable(
+            word("fou", lang),
+            _frame(rows, columns),
+            formats,
+            sheet=word("sheet_fou", lang),
+        )
+    ]
     by_committee_columns = [
         word("fou_level", lang),
         word("committee", lang),
@@ -527,6 +535,7 @@ def fou_to_xlsx(table: FouTable, naming: Naming, lang: str) -> bytes:
             _frame(by_committee, by_committee_columns),
             {by_committee_columns[0]: "tkr", by_committee_columns[2]: "mkr"},
             label_columns=2,
+            sheet=word("sheet_fou_committees", lang),
         )
     )
     calibration_columns = [
@@ -563,6 +572,7 @@ def fou_to_xlsx(table: FouTable, naming: Naming, lang: str) -> bytes:
                 **dict.fromkeys(calibration_columns[3:], "int"),
             },
             label_columns=3,
+            sheet=word("sheet_fou_calibration", lang),
         )
     )
     return write_workbook(word("summary", lang), summary, tables)

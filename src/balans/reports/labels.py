@@ -159,6 +159,13 @@ WORDS: dict[str, tuple[str, str]] = {
     "diagnosis_relax": ("Diagnos - minsta avsteg", "Diagnosis - least relaxation"),
     "diagnosis_pressing": ("Diagnos - trycker mot", "Diagnosis - rules pressed"),
     "diagnosis_alone": ("Diagnos - var regel för sig", "Diagnosis - each rule alone"),
+    "sheet_committees": ("Nämnder", "Committees"),
+    "sheet_fou": ("FoU-medel per nivå", "FoU funds by level"),
+    "sheet_fou_committees": (
+        "FoU extra besparing per nämnd",
+        "FoU extra savings by committee",
+    ),
+    "sheet_fou_calibration": ("FoU fördelningsmodellen", "FoU allocation model"),
     "percent_note": (
         "Procent lagras som andelar (0,164 visas 16,4 %).",
         "Percentages are stored as fractions (0.164 shows as 16.4%).",

@@ -51,7 +51,8 @@ class SheetTable:
     `frame`'s column names are the header texts; its index is not written.
     `formats` maps a column to a kind of NUMBER_FORMATS; a float column
     without one is "mkr", an integer column "int", text stays text.
-    `label_columns` is how many columns on the left stay in view (frozen).
+    `label_columns` is how many columns on the left stay in view (frozen);
+    `sheet` a short sheet name where the title is longer than Excel's 31 characters.
     """
 
     title: str
@@ -59,6 +60,7 @@ class SheetTable:
     formats: dict[str, str] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
     label_columns: int = 1
+    sheet: str = ""
 
 
 def rounded(value: Any, kind: str) -> Any:
@@ -135,7 +137,7 @@ def write_workbook(
     first.title = sheet_name(summary_title, taken)
     _write_summary(first, summary_title, summary, summary_headers)
     for table in tables:
-        sheet = book.create_sheet(sheet_name(table.title, taken))
+        sheet = book.create_sheet(sheet_name(table.sheet or table.title, taken))
         _write_table(sheet, table)
     buffer = io.BytesIO()
     book.save(buffer)
