@@ -243,7 +243,7 @@ def test_infeasible_workbook_holds_the_diagnosis(tmp_path):
     out = tmp_path / "strict.xlsx"
     proc = run_process("solve", STRICT, "-o", out)
     assert proc.returncode == 2, proc.stderr
-    document = json.loads(run_process("solve", STRICT, "--format", "json").stdout)
+    document = json.loads(run("solve", STRICT, "--format", "json").stdout)
     book = openpyxl.load_workbook(out)
     assert "Diagnos - minsta avsteg" in book.sheetnames
     header, rows = rows_of(book["Diagnos - minsta avsteg"], "Regel")
@@ -523,12 +523,28 @@ def test_template_and_import_through_a_real_process(tmp_path):
     assert proc.returncode == 0, proc.stderr
     proc = run_process("import-excel", book, "--output", scenario)
     assert proc.returncode == 0, proc.stderr
-    proc = run_process("validate", scenario)
-    assert proc.returncode == 0 and "ok (rjh-2026-decided, 2026-2030)" in proc.stdout
+    result = run("validate", scenario)
+    assert result.exit_code == 0 and "ok (rjh-2026-decided, 2026-2030)" in result.output
     book.write_bytes(b"PK broken")
     proc = run_process("import-excel", book, "--output", scenario)
     assert proc.returncode == 1 and proc.stderr.count("\n") == 1
     assert proc.stderr.startswith(f"balans: {book}: not an Excel workbook")
+
+
+def test_template_escapes_formula_like_text_and_import_restores_it(tmp_path):
+    from balans.scenario.load import ScenarioBase
+    from balans.testing import write_whatif
+
+    title = '=HYPERLINK("http://example.com")'
+    whatif = write_whatif(tmp_path, f"title: {json.dumps(title)}\n")
+    book, scenario = tmp_path / "w.xlsx", tmp_path / "w-imported.yaml"
+    assert run("template", book, "--scenario", whatif).exit_code == 0
+    cells = [c for s in openpyxl.load_workbook(book) for r in s.iter_rows() for c in r]
+    assert not [c.coordinate for c in cells if c.data_type == "f"]
+    assert "'" + title in {c.value for c in cells}
+    result = run("import-excel", book, "-o", scenario)
+    assert result.exit_code == 0, result.output
+    assert ScenarioBase.read(scenario).merged["title"] == title
 
 
 def test_template_needs_an_xlsx_name(tmp_path):
