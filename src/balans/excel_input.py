@@ -330,15 +330,29 @@ def _unit(path: str, kind: str) -> str:
         return "år"
     if path.startswith(("budget.", "opening.", "balanskrav.", "liquidity.")):
         return "Mkr"
-    if path.startswith("rules.") and kind == "series":
+    if path.startswith("rules.") and (
+        kind == "series" or last in ("amount", "minimum", "printed_prior_result")
+    ):
         return "Mkr"
     return ""
 
 
 def _description(path: str, scenario_model: Any, naming: dict[str, str]) -> str:
-    """The region's own label where it has one, else the schema's description."""
+    """The region's own label where it has one, else the schema's description.
+
+    A rule's rows start with the rule's name in the report's words
+    (`Skuldsättningstak: ...`).
+    """
     if path in naming:
         return naming[path]
+    text = _schema_description(path, scenario_model)
+    parts = path.split(".")
+    if len(parts) > 2 and parts[0] == "rules" and parts[1] in naming.get("", {}):
+        return f"{naming[''][parts[1]]}: {text}" if text else naming[""][parts[1]]
+    return text
+
+
+def _schema_description(path: str, scenario_model: Any) -> str:
     from balans.completion import _child, _unwrap
 
     annotation: Any = scenario_model
@@ -366,8 +380,19 @@ def _description(path: str, scenario_model: Any, naming: dict[str, str]) -> str:
 
 def _labels(merged: dict[str, Any], lang: str) -> dict[str, str]:
     """Region names for keys: statement lines for budget lines, committee names."""
+    from balans.reports.labels import TARGETS, label
+
     index = 0 if lang == "sv" else 1
-    labels: dict[str, str] = {}
+    rules = {key: label(TARGETS, key, lang) for key in TARGETS}
+    # Scenario sections whose rule has another id in the registry.
+    for section, rule in (
+        ("debt_ratio", "debt_ratio_ceiling"),
+        ("restoration", "restoration_goal"),
+        ("savings_ramp", "savings_ramp_up"),
+    ):
+        rules[section] = label(TARGETS, rule, lang)
+    rules["key_figures"] = "Nyckeltal" if lang == "sv" else "Key figures"
+    labels: dict[str, Any] = {"": rules}
     for statement in ("income", "balance", "cash_flow"):
         for line in merged.get("statements", {}).get(statement, []):
             name = (line.get("sv"), line.get("en"))[index]
