@@ -112,3 +112,17 @@ def test_report_command_and_its_risk_file(shell):
         "sv",
         "en",
     ]
+
+
+@pytest.mark.parametrize("shell", ["bash", "zsh"])
+def test_excel_commands_formats_and_csv_dialect(shell):
+    assert {"template", "import-excel"} <= set(complete(shell, "balans "))
+    for command in ("compare", "fou"):
+        assert "xlsx" in complete(shell, f"balans {command} x.yaml --format ")
+    assert complete(shell, "balans evaluate x.yaml --csv-dialect ") == [
+        "standard",
+        "excel-sv",
+    ]
+    assert complete(shell, "balans template b.xlsx --scenario scenarios/rjh") == [
+        "scenarios/rjh-2026-decided.yaml"
+    ]

@@ -21,8 +21,8 @@ COMMAND_FORMATS = {
     "validate": ("table", "json"),
     "evaluate": FORMATS,
     "solve": FORMATS,
-    "compare": ("table", "json", "csv", "md"),
-    "fou": ("table", "json", "csv", "md"),
+    "compare": FORMATS,
+    "fou": FORMATS,
     "schema": ("json",),
     "report": ("html",),
 }
@@ -40,3 +40,6 @@ SUFFIX_FORMATS = {
 }
 MODEL_SUFFIXES = (".lp", ".mps")
 TABLE_FORMATS = ("parquet", "csv")  # the tables of `balans sweep`
+# `--csv-dialect`: standard (comma, decimal point) or Swedish Excel (semicolon,
+# decimal comma, UTF-8 with a byte-order mark so that Excel reads it as UTF-8).
+CSV_DIALECTS = ("standard", "excel-sv")

@@ -9,12 +9,19 @@ from __future__ import annotations
 import functools
 import sys
 from collections.abc import Callable
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import click
 
 from balans import __version__
-from balans.choices import FORMATS, MODEL_SUFFIXES, OBJECTIVES, TABLE_FORMATS
+from balans.choices import (
+    CSV_DIALECTS,
+    FORMATS,
+    MODEL_SUFFIXES,
+    OBJECTIVES,
+    TABLE_FORMATS,
+)
 from balans.completion import complete_json, complete_scenario, complete_set
 from balans.errors import BalansError
 
@@ -88,6 +95,18 @@ def scenario_options(command: Callable[..., Any]) -> Callable[..., Any]:
     return command
 
 
+def csv_dialect_option(command: Callable[..., Any]) -> Callable[..., Any]:
+    """`--csv-dialect`: how a CSV report is written (commands that write CSV)."""
+    return click.option(
+        "--csv-dialect",
+        type=click.Choice(CSV_DIALECTS),
+        default="standard",
+        show_default=True,
+        help="CSV for programs (comma, decimal point) or for Swedish Excel "
+        "(excel-sv: semicolon, decimal comma, UTF-8 with BOM).",
+    )(command)
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="balans")
 @click.option(
@@ -146,8 +165,11 @@ def _validation_document(loaded: LoadedScenario) -> dict[str, Any]:
 
 @main.command(name="evaluate")
 @scenario_options
+@csv_dialect_option
 @reports_errors
-def evaluate_command(scenario_file, overrides, output_format, output, lang) -> None:
+def evaluate_command(
+    scenario_file, overrides, output_format, output, lang, csv_dialect
+) -> None:
     """Run the decided plan through the model: statements and every målvärde."""
     from balans.reports.output import choose_format
 
@@ -156,11 +178,12 @@ def evaluate_command(scenario_file, overrides, output_format, output, lang) -> N
     from balans.plan import evaluate
 
     result = evaluate(loaded)
-    _emit_plan(result, loaded.scenario, output_format, lang, output)
+    _emit_plan(result, loaded.scenario, output_format, lang, output, csv_dialect)
 
 
 @main.command(name="solve")
 @scenario_options
+@csv_dialect_option
 @click.option(
     "--objective",
     type=click.Choice(OBJECTIVES),
@@ -187,6 +210,7 @@ def solve_command(
     output_format,
     output,
     lang,
+    csv_dialect,
     objective,
     write_model,
     time_limit,
@@ -205,13 +229,14 @@ def solve_command(
     from balans.plan import optimise
 
     result = optimise(loaded, objective, write_model, time_limit, strict=strict)
-    _emit_plan(result, loaded.scenario, output_format, lang, output)
+    _emit_plan(result, loaded.scenario, output_format, lang, output, csv_dialect)
     if result.status != "optimal":
         _fail(_infeasible_line(result, lang, output), EXIT_INFEASIBLE)
 
 
 @main.command(name="compare")
 @scenario_options
+@csv_dialect_option
 @click.option(
     "--objective",
     type=click.Choice(OBJECTIVES),
@@ -225,30 +250,49 @@ def solve_command(
 )
 @reports_errors
 def compare_command(
-    scenario_file, overrides, output_format, output, lang, objective, strict
+    scenario_file,
+    overrides,
+    output_format,
+    output,
+    lang,
+    csv_dialect,
+    objective,
+    strict,
 ) -> None:
     """Decided and optimal plan side by side, with the differences."""
-    from balans.reports.output import choose_format, emit
+    from balans.reports.output import choose_format, emit, write_atomically
 
     output_format = choose_format(output_format, output, "compare")
     loaded = _load(scenario_file, overrides, output)
     from balans.plan import compare
 
     comparison = compare(loaded, objective, strict=strict)
-    emit(
-        _render_comparison(comparison, loaded.scenario, output_format, lang, output),
-        output,
-    )
+    if output_format == "xlsx":
+        from balans.reports.excel import comparison_to_xlsx
+        from balans.reports.labels import naming_from
+
+        data = comparison_to_xlsx(comparison, naming_from(loaded.scenario), lang)
+        write_atomically(output, data)
+    else:
+        emit(
+            _render_comparison(
+                comparison, loaded.scenario, output_format, lang, output, csv_dialect
+            ),
+            output,
+        )
     if comparison.optimal.status != "optimal":
         _fail(_infeasible_line(comparison.optimal, lang, output), EXIT_INFEASIBLE)
 
 
 @main.command(name="fou")
 @scenario_options
+@csv_dialect_option
 @reports_errors
-def fou_command(scenario_file, overrides, output_format, output, lang) -> None:
+def fou_command(
+    scenario_file, overrides, output_format, output, lang, csv_dialect
+) -> None:
     """FoU-medel: each level's targets, extra savings, per inhabitant and grants."""
-    from balans.reports.output import choose_format, emit
+    from balans.reports.output import choose_format, emit, write_atomically
 
     output_format = choose_format(output_format, output, "fou")
     loaded = _load(scenario_file, overrides, output)
@@ -258,6 +302,11 @@ def fou_command(scenario_file, overrides, output_format, output, lang) -> None:
     from balans.reports.sections import fou_sections
 
     table = fou_table(loaded)
+    if output_format == "xlsx":
+        from balans.reports.excel import fou_to_xlsx
+
+        write_atomically(output, fou_to_xlsx(table, naming_from(loaded.scenario), lang))
+        return
     text = _render(
         output_format,
         output,
@@ -265,6 +314,7 @@ def fou_command(scenario_file, overrides, output_format, output, lang) -> None:
         lambda: fou_to_dict(table),
         lambda: [fou_to_frame(table)],
         lambda: fou_sections(table, lang, naming_from(loaded.scenario)),
+        csv_dialect,
     )
     emit(text, output)
 
@@ -398,6 +448,58 @@ def sweep_command(
     sweep(spec_file, output, output_format, workers, scheduler, lang, progress)
 
 
+@main.command(name="template")
+@click.argument("output", type=click.Path(dir_okay=False))
+@click.option(
+    "--scenario",
+    "scenario_file",
+    type=click.Path(),
+    shell_complete=complete_scenario,
+    help="The scenario whose inputs the workbook holds "
+    "(default: the shipped decided budget).",
+)
+@click.option(
+    "--lang",
+    type=click.Choice(["sv", "en"]),
+    default="sv",
+    show_default=True,
+    help="Language of sheet names, headers and instructions.",
+)
+@reports_errors
+def template_command(output, scenario_file, lang) -> None:
+    """Write a budget workbook (.xlsx) to fill in: the decided budget's inputs."""
+    from balans.excel_input import DECIDED_SCENARIO, write_template
+    from balans.reports.output import check_outputs, write_atomically
+    from balans.scenario.load import ScenarioBase
+
+    if not output.lower().endswith(".xlsx"):
+        raise BalansError(f"{output}: the template is a workbook; name it FILE.xlsx")
+    scenario_file = scenario_file or str(DECIDED_SCENARIO)
+    check_outputs({"OUTPUT": output}, ScenarioBase.read(scenario_file).files)
+    write_atomically(output, write_template(scenario_file, output, lang))
+
+
+@main.command(name="import-excel")
+@click.argument("workbook", type=click.Path(dir_okay=False))
+@click.option(
+    "--output",
+    "-o",
+    required=True,
+    type=click.Path(dir_okay=False),
+    help="The scenario file (.yaml) to write (atomically).",
+)
+@reports_errors
+def import_excel_command(workbook, output) -> None:
+    """Read a filled budget workbook into a scenario file that validates."""
+    from balans.excel_input import import_workbook
+    from balans.reports.output import check_outputs, emit
+
+    if not output.lower().endswith((".yaml", ".yml")):
+        raise BalansError(f"{output}: --output needs a scenario file name, FILE.yaml")
+    check_outputs({"--output": output}, [Path(workbook)])
+    emit(import_workbook(workbook, output), output)
+
+
 def _load(
     scenario_file: str,
     overrides: tuple[str, ...],
@@ -420,6 +522,7 @@ def _render(
     document: Callable[[], dict],
     frames: Callable[[], list],
     sections: Callable[[], list],
+    csv_dialect: str = "standard",
 ) -> str:
     """The report in the chosen format; only the chosen one is built."""
     if output_format == "json":
@@ -429,7 +532,7 @@ def _render(
     if output_format == "csv":
         from balans.reports.output import to_csv
 
-        return to_csv(frames())
+        return to_csv(frames(), csv_dialect)
     if output_format == "md":
         from balans.reports.markdown import render_markdown
 
@@ -440,7 +543,12 @@ def _render(
 
 
 def _emit_plan(
-    result: PlanResult, s: Scenario, output_format: str, lang: str, output: str | None
+    result: PlanResult,
+    s: Scenario,
+    output_format: str,
+    lang: str,
+    output: str | None,
+    csv_dialect: str = "standard",
 ) -> None:
     if output_format == "xlsx":
         from balans.reports.excel import plan_to_xlsx
@@ -451,11 +559,16 @@ def _emit_plan(
         return
     from balans.reports.output import emit
 
-    emit(_render_plan(result, s, output_format, lang, output), output)
+    emit(_render_plan(result, s, output_format, lang, output, csv_dialect), output)
 
 
 def _render_plan(
-    result: PlanResult, s: Scenario, output_format: str, lang: str, output: str | None
+    result: PlanResult,
+    s: Scenario,
+    output_format: str,
+    lang: str,
+    output: str | None,
+    csv_dialect: str = "standard",
 ) -> str:
     from balans.reports.data import plan_to_dict, plan_to_frame
     from balans.reports.labels import naming_from
@@ -468,11 +581,17 @@ def _render_plan(
         lambda: plan_to_dict(result, lang),
         lambda: [plan_to_frame(result)],
         lambda: plan_sections(result, lang, naming_from(s)),
+        csv_dialect,
     )
 
 
 def _render_comparison(
-    c: Comparison, s: Scenario, output_format: str, lang: str, output: str | None
+    c: Comparison,
+    s: Scenario,
+    output_format: str,
+    lang: str,
+    output: str | None,
+    csv_dialect: str = "standard",
 ) -> str:
     from balans.reports.data import comparison_to_dict, plan_to_frame
     from balans.reports.labels import naming_from
@@ -485,6 +604,7 @@ def _render_comparison(
         lambda: comparison_to_dict(c, lang),
         lambda: [plan_to_frame(c.decided), plan_to_frame(c.optimal)],
         lambda: comparison_sections(c, lang, naming_from(s)),
+        csv_dialect,
     )
 
 

@@ -68,11 +68,21 @@ def safe_frame(frame: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
-def to_csv(frames: list[pd.DataFrame]) -> str:
-    """CSV text of tidy frames, one header; text cells are formula-safe."""
+BOM = "\ufeff"
+
+
+def to_csv(frames: list[pd.DataFrame], dialect: str = "standard") -> str:
+    """CSV text of tidy frames, one header; text cells are formula-safe.
+
+    `excel-sv` is what Swedish Excel opens by double-click: `;` between fields,
+    a decimal comma, and a byte-order mark so that å, ä and ö read as UTF-8.
+    """
     import pandas as pd
 
     frame = safe_frame(pd.concat(frames, ignore_index=True))
+    if dialect == "excel-sv":
+        text = frame.to_csv(index=False, lineterminator="\n", sep=";", decimal=",")
+        return BOM + text
     return frame.to_csv(index=False, lineterminator="\n")
 
 
