@@ -24,6 +24,7 @@ COMMAND_FORMATS = {
     "compare": ("table", "json", "csv", "md"),
     "fou": ("table", "json", "csv", "md"),
     "schema": ("json",),
+    "risk": ("table", "json"),
 }
 
 # `--output NAME.suffix` without `--format` writes this format.
@@ -37,3 +38,4 @@ SUFFIX_FORMATS = {
 }
 MODEL_SUFFIXES = (".lp", ".mps")
 TABLE_FORMATS = ("parquet", "csv")  # the tables of `balans sweep`
+RISK_FORMATS = ("table", "json")  # the report of `balans risk`
