@@ -570,3 +570,23 @@ def test_the_command_runs_in_a_real_process(tmp_path):
     }
     assert len(pd.read_parquet(tmp_path / "risk.parquet")) == 80
     assert ScenarioBase.read(DECIDED)  # the inputs are untouched
+
+
+def _bash_complete(line: str) -> list[str]:
+    env = {
+        "_BALANS_COMPLETE": "bash_complete",
+        "COMP_WORDS": line,
+        "COMP_CWORD": str(len(line.split(" ")) - 1),
+    }
+    result = CliRunner().invoke(main, [], env=env, prog_name="balans")
+    return [row.split(",", 1)[1] for row in result.output.splitlines() if row]
+
+
+def test_shell_completion_knows_the_command_its_formats_and_specs(monkeypatch):
+    monkeypatch.chdir(ROOT)
+    assert "risk" in _bash_complete("balans ")
+    assert _bash_complete("balans risk x.yaml --format ") == ["table", "json"]
+    assert _bash_complete("balans risk scenarios/sweeps/risk-") == [
+        "scenarios/sweeps/risk-drivers.yaml"
+    ]
+    assert "--samples" in _bash_complete("balans risk x.yaml --sa")
