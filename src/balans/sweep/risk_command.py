@@ -13,6 +13,7 @@ Both tables are written in chunks and resume like a sweep's.
 
 from __future__ import annotations
 
+import math
 import time
 from pathlib import Path
 
@@ -24,7 +25,7 @@ from balans.scenario.load import ScenarioBase, located, read_yaml
 from balans.sweep.command import progress_bar
 from balans.sweep.design import changes
 from balans.sweep.run import PARTS_SUFFIX, run_sweep
-from balans.sweep.sampling import as_variants, monte_carlo, saltelli
+from balans.sweep.sampling import as_variants, monte_carlo, saltelli, support
 from balans.sweep.spec import RiskSpec, load_risk_spec
 
 REPORT_SUFFIXES = {".json": "json", ".txt": "table"}
@@ -176,20 +177,27 @@ def check_sensitivity(spec: RiskSpec, base: ScenarioBase, spec_file: str) -> Non
 def check_draws(
     spec: RiskSpec, base: ScenarioBase, spec_file: str, designs: list[np.ndarray]
 ) -> None:
-    """Each driver's smallest and largest draw must give a valid scenario."""
+    """Each driver's extremes must give a valid scenario.
+
+    The extremes are the ends of the distribution where it has ends
+    (triangular, uniform, empirical), else the smallest and largest draw.
+    """
     for j, (name, driver) in enumerate(spec.parameters.items()):
         column = np.concatenate([d[:, j] for d in designs])
         if not np.all(np.isfinite(column)):
             bad = float(column[~np.isfinite(column)][0])
             _refuse(spec_file, name, f"draws {bad}", "")
-        for value in (float(column.min()), float(column.max())):
+        low, high = support(driver.distribution)
+        low = low if math.isfinite(low) else float(column.min())
+        high = high if math.isfinite(high) else float(column.max())
+        for value in (low, high):
             try:
                 base.variant(changes(base, spec.parameters, {name: value}))
             except ScenarioError as exc:
                 _refuse(
                     spec_file,
                     name,
-                    f"draws {value:.4g}, which gives {driver.path} a value the "
+                    f"can draw {value:.4g}, which gives {driver.path} a value the "
                     f"scenario refuses: {exc.reason}",
                     "",
                 )

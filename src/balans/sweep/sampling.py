@@ -28,6 +28,7 @@ marginal alone.
 
 from __future__ import annotations
 
+import math
 import warnings
 from collections.abc import Callable
 
@@ -59,6 +60,15 @@ def quantile_function(d: Distribution) -> Callable[[np.ndarray], np.ndarray]:
         outcomes = np.sort(np.asarray(d.values, dtype=float))
         return lambda u: np.quantile(outcomes, np.asarray(u), method="linear")
     return stats.uniform(loc=d.low, scale=d.high - d.low).ppf
+
+
+def support(d: Distribution) -> tuple[float, float]:
+    """The smallest and largest value a driver can draw (infinite for a normal)."""
+    if isinstance(d, Normal):
+        return -math.inf, math.inf
+    if isinstance(d, Empirical):
+        return float(min(d.values)), float(max(d.values))
+    return float(d.low), float(d.high)
 
 
 def describe(d: Distribution) -> str:
