@@ -361,7 +361,9 @@ def test_the_json_has_the_documented_shape(small_run):
             "text_sv",
             "text_en",
         }
-    assert document["discovery"][0]["outcome"] == "restoration_goal.2030 fails"
+    first = document["discovery"][0]
+    assert (first["outcome"], first["year"]) == ("restoration_goal fails", 2030)
+    assert first["text_sv"].startswith("Återställandet 2030 misslyckas")
 
 
 def test_the_table_has_a_row_per_draw_and_plan(small_run):

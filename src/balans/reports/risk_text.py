@@ -24,10 +24,9 @@ def _pct(value: float | None, lang: str) -> str:
     return "-" if value is None else f"{number(100 * value, lang, 0)} %"
 
 
-def outcome_labels(key: str, table) -> tuple[str, str]:
+def outcome_labels(key: str, year: int | None, table) -> tuple[str, str]:
     """The outcome as a Swedish and an English clause (the subject of a sentence)."""
-    if key.startswith("restoration_goal."):
-        year = key.split(".")[1].split()[0]
+    if key == "restoration_goal fails":
         return (
             f"Återställandet {year} misslyckas med den beslutade planen",
             f"The {year} restoration goal fails under the decided plan",

@@ -196,27 +196,31 @@ def sobol_indices(
     return sorted(out, key=lambda e: -(e["ST"] if e["ST"] is not None else -1))
 
 
-def outcomes(spec: RiskSpec, table: pd.DataFrame) -> list[tuple[str, str, np.ndarray]]:
-    """(key, plan, 0/1 per variant) of the outcomes scenario discovery explains."""
+def outcomes(
+    spec: RiskSpec, table: pd.DataFrame
+) -> list[tuple[str, int | None, str, np.ndarray]]:
+    """(key, year, plan, 0/1 per variant) of the outcomes scenario discovery explains."""
     found = []
     decided = table[table.plan == "decided"].sort_values("variant")
     optimal = table[table.plan == "optimal"].sort_values("variant")
     goal = sorted(c for c in table.columns if c.startswith("target.restoration_goal."))
     goal = [c for c in goal if c.endswith(".met")]
     if len(decided) and goal:
-        year = goal[-1].split(".")[2]
+        year = int(goal[-1].split(".")[2])
         found.append(
-            (f"restoration_goal.{year} fails", "decided", ~held(decided, goal[-1:]))
+            ("restoration_goal fails", year, "decided", ~held(decided, goal[-1:]))
         )
     rules = rule_entries(table)
     if len(decided) and "result_non_negative" in rules:
         columns = [c for cs in rules["result_non_negative"].values() for c in cs]
-        found.append(("result_non_negative fails", "decided", ~held(decided, columns)))
+        found.append(
+            ("result_non_negative fails", None, "decided", ~held(decided, columns))
+        )
     if len(decided) and len(optimal):
         need = optimal["savings_total"].to_numpy(float)
         have = decided["savings_total"].to_numpy(float)
         more = ~(need <= have + SAVINGS_TOLERANCE)  # no plan counts as more
-        found.append(("optimal needs more savings", "optimal", more))
+        found.append(("optimal needs more savings", None, "optimal", more))
     return found
 
 
@@ -233,18 +237,19 @@ def discovery(
         .astype(float)
     )
     out = []
-    for key, plan, y in outcomes(spec, table):
+    for key, year, plan, y in outcomes(spec, table):
         share = float(y.mean()) if len(y) else 0.0
         box, coverage, density = prim_box(x, y)
         entry: dict[str, Any] = {
             "outcome": key,
+            "year": year,
             "plan": plan,
             "share": clean(share),
             "coverage": clean(coverage),
             "density": clean(density),
             "box": box,
         }
-        sv, en = outcome_labels(key, table)
+        sv, en = outcome_labels(key, year, table)
         entry["label_sv"], entry["label_en"] = sv, en
         entry["text_sv"], entry["text_en"] = discovery_texts(entry, spec, base)
         out.append(entry)
