@@ -262,10 +262,11 @@ def test_a_discovery_sentence_gives_the_level_and_the_change():
     # Tabell 21: the region's forecast 3.60 % (2026) and 3.48 % (2027, carried on).
     assert sv.startswith("Återställandet 2030 misslyckas i 80 % av fallen där")
     assert "skatteunderlagets tillväxt är under 3,10 % 2026 och 2,98 % 2027–2030" in sv
-    assert "(ändring under -0,50 procentenheter)" in sv
+    assert "(ändring under -0,50 procentenheter mot scenariot)" in sv
     assert "ändras med över -4,00 %" in sv
     assert "Där finns 55 % av alla fall" in sv
     assert "the tax base growth is below 3.10 % in 2026 and 2.98 % in 2027–2030" in en
+    assert "(a change below -0.50 percentage points from the scenario)" in en
 
 
 # -- the command -------------------------------------------------------------
@@ -406,6 +407,22 @@ def test_risk_rows_equal_balans_solve_set(small_run):
                     assert bool(r[f"target.restoration_goal.{t.year}.met"]) == t.met
                     checked += 1
     assert checked == 6
+
+
+def test_a_risk_row_equals_balans_solve_set_in_a_subprocess(small_run):
+    _, spec_path, _, table = small_run
+    spec, base = load_risk_spec(spec_path)
+    variant = sampling.as_variants(spec, sampling.monte_carlo(spec))[5]
+    argv = [str(BALANS), "solve", str(DECIDED), "--format", "json"]
+    for option in set_options(changes(base, spec.parameters, variant.values)):
+        argv += ["--set", option]
+    done = subprocess.run(argv, capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr
+    document = json.loads(done.stdout)
+    row = table[(table.variant == 5) & (table.plan == "optimal")].iloc[0]
+    assert row["objective"] == pytest.approx(document["objective"], abs=1e-4)
+    for year, value in document["statements"]["income"]["result"].items():
+        assert row[f"result.{year}"] == pytest.approx(value, abs=1e-4)
 
 
 def test_two_workers_and_a_rerun_give_the_same_table_and_answers(small_run):

@@ -14,6 +14,11 @@ from typing import Any
 
 from balans.reports.labels import number
 
+CHANGE_WORDS = {
+    "add": ("läggs till varje år", "added every year"),
+    "relative": ("ändring i % varje år", "change in % every year"),
+    "set": ("nytt värde", "the new value"),
+}
 PLAN_WORDS = {
     "decided": ("beslutad plan", "decided plan"),
     "optimal": ("optimal plan", "optimal plan"),
@@ -21,7 +26,14 @@ PLAN_WORDS = {
 
 
 def _pct(value: float | None, lang: str) -> str:
-    return "-" if value is None else f"{number(100 * value, lang, 0)} %"
+    """A share in whole per cent; never rounded to 0 % or 100 % unless it is."""
+    if value is None:
+        return "-"
+    if 0 < value < 0.005:
+        return "< 1 %"
+    if 0.995 <= value < 1:
+        return "> 99 %"
+    return f"{number(100 * value, lang, 0)} %"
 
 
 def outcome_labels(key: str, year: int | None, table) -> tuple[str, str]:
@@ -147,7 +159,9 @@ def _condition(limit: dict[str, Any], spec, base, lang: str) -> str:
         moved = ("över " if sv else "above ") + change(low)
     if driver.change == "set":
         return level
-    return f"{level} ({'ändring' if sv else 'a change'} {moved})"
+    if sv:
+        return f"{level} (ändring {moved} mot scenariot)"
+    return f"{level} (a change {moved} from the scenario)"
 
 
 def discovery_texts(entry: dict[str, Any], spec, base) -> tuple[str, str]:
@@ -335,7 +349,16 @@ def risk_lines(
     ]
     for d in document["drivers"]:
         label = d["label_sv"] if sv else d["label_en"]
-        lines.append(f"  {d['name']}: {d['distribution']} ({label}, {d['change']})")
+        change = CHANGE_WORDS.get(d["change"], (d["change"],) * 2)[0 if sv else 1]
+        shape = d["distribution"]
+        if sv:
+            shape = shape.replace("empirical(", "empirisk(").replace(
+                "outcomes", "utfall"
+            )
+            shape = shape.replace("triangular(", "triangel(").replace(
+                "uniform(", "likformig("
+            )
+        lines.append(f"  {d['name']}: {shape} ({label}; {change})")
     for plan in ("decided", "optimal"):
         if plan in document["statuses"]:
             lines += ["", *probability_lines(document, plan, lang)]
