@@ -609,3 +609,20 @@ def test_shell_completion_knows_the_command_its_formats_and_specs(monkeypatch):
         "scenarios/sweeps/risk-drivers.yaml"
     ]
     assert "--samples" in _bash_complete("balans risk x.yaml --sa")
+
+
+def test_ctrl_c_says_where_the_chunks_are_and_how_to_resume(tmp_path, monkeypatch):
+    import balans.sweep.risk_command as command
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(command, "run_sweep", interrupted)
+    spec_path = write_spec(tmp_path)
+    table = tmp_path / "mc.parquet"
+    result = CliRunner().invoke(
+        main, ["risk", str(spec_path), "--output-table", str(table)]
+    )
+    assert result.exit_code == 1
+    assert f"avbrutet: delarna sparade i {table}.parts" in result.output
+    assert "kör samma kommando igen" in result.output
