@@ -25,6 +25,7 @@ COMMAND_FORMATS = {
     "fou": FORMATS,
     "schema": ("json",),
     "report": ("html",),
+    "risk": ("table", "json"),
 }
 
 # `--output NAME.suffix` without `--format` writes this format.
@@ -43,3 +44,4 @@ TABLE_FORMATS = ("parquet", "csv")  # the tables of `balans sweep`
 # `--csv-dialect`: standard (comma, decimal point) or Swedish Excel (semicolon,
 # decimal comma, UTF-8 with a byte-order mark so that Excel reads it as UTF-8).
 CSV_DIALECTS = ("standard", "excel-sv")
+RISK_FORMATS = ("table", "json")  # the report of `balans risk`

@@ -1,4 +1,4 @@
-"""The `balans` command: validate, evaluate, solve, compare, fou, report, sweep, schema.
+"""The `balans` command and its subcommands (listed by `balans --help`).
 
 Each command imports what it needs when it runs, so that `--help`, `validate`
 and `schema` start without Pyomo, pandas or HiGHS.
@@ -20,6 +20,7 @@ from balans.choices import (
     FORMATS,
     MODEL_SUFFIXES,
     OBJECTIVES,
+    RISK_FORMATS,
     TABLE_FORMATS,
 )
 from balans.completion import complete_json, complete_scenario, complete_set
@@ -498,6 +499,92 @@ def import_excel_command(workbook, output) -> None:
         raise BalansError(f"{output}: --output needs a scenario file name, FILE.yaml")
     check_outputs({"--output": output}, [Path(workbook)])
     emit(import_workbook(workbook, output), output)
+
+
+@main.command(name="risk")
+@click.argument("spec_file", type=click.Path(), shell_complete=complete_scenario)
+@click.option(
+    "--samples",
+    type=click.IntRange(10, 10_000_000),
+    help="Monte Carlo draws (default: the spec's samples).",
+)
+@click.option(
+    "--seed", type=click.IntRange(0), help="Random seed (default: the spec's)."
+)
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False),
+    help="The report (.json, .txt) instead of stdout; a .parquet name is the table.",
+)
+@click.option(
+    "--output-table",
+    type=click.Path(dir_okay=False),
+    help="The Monte Carlo table (default: SPEC's name with -risk.parquet, here).",
+)
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(RISK_FORMATS),
+    help="Report format (default: from the --output suffix, else table).",
+)
+@click.option(
+    "--workers",
+    type=click.IntRange(1, 1024),
+    help="Processes to solve in (default: every core).",
+)
+@click.option(
+    "--scheduler",
+    metavar="tcp://HOST:PORT",
+    help="Send the chunks to a Dask distributed scheduler instead.",
+)
+@click.option(
+    "--lang",
+    type=click.Choice(["sv", "en"]),
+    default="sv",
+    show_default=True,
+    help="Language of the report.",
+)
+@click.option(
+    "--progress/--no-progress",
+    default=True,
+    help="A progress bar on stderr when it is a terminal.",
+)
+@click.option(
+    "--sensitivity/--no-sensitivity",
+    default=True,
+    help="Run the Sobol' design for the drivers' indices (default: as the spec).",
+)
+@reports_errors
+def risk_command(
+    spec_file,
+    samples,
+    seed,
+    output,
+    output_table,
+    output_format,
+    workers,
+    scheduler,
+    lang,
+    progress,
+    sensitivity,
+) -> None:
+    """Monte Carlo over uncertain drivers: how likely each målvärde holds, and why."""
+    from balans.sweep.risk_command import risk
+
+    risk(
+        spec_file,
+        samples,
+        seed,
+        output,
+        output_table,
+        output_format,
+        workers,
+        scheduler,
+        lang,
+        progress,
+        sensitivity,
+    )
 
 
 def _load(

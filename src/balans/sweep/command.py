@@ -66,9 +66,10 @@ def sweep(
 class progress_bar:  # noqa: N801 (a context manager used as a function)
     """A rich progress bar on stderr (rate and time left) when stderr is a terminal."""
 
-    def __init__(self, show: bool, lang: str) -> None:
+    def __init__(self, show: bool, lang: str, label: str | None = None) -> None:
         self.show = show and sys.stderr.isatty()
         self.lang = lang
+        self.label = label or ("svep" if lang == "sv" else "sweep")
         self.bar = None
 
     def __enter__(self):
@@ -84,7 +85,7 @@ class progress_bar:  # noqa: N801 (a context manager used as a function)
         )
 
         self.bar = Progress(
-            TextColumn("svep" if self.lang == "sv" else "sweep"),
+            TextColumn(self.label),
             BarColumn(),
             MofNCompleteColumn(),
             TextColumn("{task.fields[rate]}"),

@@ -160,7 +160,11 @@ class Uniform(Strict):
 
 
 class Empirical(Strict):
-    """Past outcomes, each equally likely (drawn by their quantiles)."""
+    """Past outcomes: draws follow their quantiles, linearly interpolated.
+
+    The k-th smallest of n outcomes is the k/(n-1) quantile; values between
+    two outcomes are interpolated, so a draw never leaves [min, max].
+    """
 
     kind: Literal["empirical"]
     values: Annotated[list[Number], Field(min_length=2)]
@@ -177,6 +181,12 @@ class Driver(Parameter):
 
     distribution: Distribution
     source: str = Field("", description="Where the distribution comes from.")
+    label_sv: str = Field(
+        "", description="The driver in Swedish words, for the report (default: name)."
+    )
+    label_en: str = Field(
+        "", description="The driver in English words, for the report (default: name)."
+    )
 
 
 class Correlations(Strict):
@@ -190,7 +200,11 @@ class Sensitivity(Strict):
     """Sobol' indices: base samples of the Saltelli design and the output explained."""
 
     base_samples: Annotated[Whole, Field(ge=8, le=1_000_000)] = 256
-    output: str = "savings_total"
+    output: str = Field(
+        "savings_total", description="A column of the sweep table, e.g. result.2030."
+    )
+    plan: Plan = Field("optimal", description="The plan whose output is explained.")
+    enabled: Switch = True
 
 
 class RiskSpec(Common):
