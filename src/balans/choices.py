@@ -23,6 +23,8 @@ COMMAND_FORMATS = {
     "solve": FORMATS,
     "compare": ("table", "json", "csv", "md"),
     "fou": ("table", "json", "csv", "md"),
+    "explain": ("table", "json", "csv", "md"),
+    "diagnose": ("table", "json", "csv", "md"),
     "schema": ("json",),
 }
 
