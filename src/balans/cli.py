@@ -1,5 +1,7 @@
-"""The `balans` command: validate, evaluate, solve, compare, fou, explain, diagnose,
-sweep, schema.
+"""The `balans` command: validate, evaluate, solve, compare, fou, explain, ...
+
+The commands: validate, evaluate, solve, compare, fou, explain, diagnose, sweep
+and schema.
 
 Each command imports what it needs when it runs, so that `--help`, `validate`
 and `schema` start without Pyomo, pandas or HiGHS.

@@ -120,9 +120,7 @@ def rule_sentence(row: RulePrice, e: Explanation, naming: Naming, lang: str) -> 
         unit = "percentage points"
     step = label(UNIT_STEP, row.unit, lang)
     rule = label(TARGETS, row.rule, lang)
-    rule = (
-        rule[0].lower() + rule[1:] if lang == "sv" and not rule[:2].isupper() else rule
-    )
+    rule = rule[0].lower() + rule[1:] if not rule[:2].isupper() else rule
     place = _place(row.committee, row.month, naming, lang)
     subject = f"{step} {'högre' if lang == 'sv' else 'higher'} {rule} {row.year}"
     subject += f" {place}" if place else ""
