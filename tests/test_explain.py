@@ -20,6 +20,7 @@ from balans.diagnose import diagnose_scenario
 from balans.explain import explain, explanation_frame, percent_scale, price_plan
 from balans.model.build import build_model
 from balans.model.data import build_data
+from balans.priorities import solve_by_priority
 from balans.scenario.load import load_scenario
 from balans.solve import basis_prices, infeasible_set, solve_model
 from balans.testing import DECIDED, EVERY_TARGET_HOLDS, SCENARIOS
@@ -116,6 +117,50 @@ def test_prices_carry_no_tie_break(shipped):
     assert change == pytest.approx(row.shadow_price, abs=1e-6 * abs(e.objective))
 
 
+def _replanned_difference(row, step: float) -> tuple[float, float]:
+    """A full closest-plan re-solve (every stage) with the row's limit moved by `step`."""
+    data = build_data(load_scenario(DECIDED).scenario)
+
+    def solved(moved: float):
+        m = build_model(data, "optimal")
+        parts = m.rule_parts[row.rule]
+        scale = percent_scale(parts.rule, data, row.year)
+        limit = parts.limit[_index(row)]
+        limit.set_value(pyo.value(limit) + moved * scale)
+        assert not solve_model(m, duals=False).optimal
+        outcome, stages = solve_by_priority(m, data)
+        assert outcome.optimal
+        return pyo.value(m.primary), stages[-1].weighted_breach
+
+    objective, breach = solved(0.0)
+    moved_objective, moved_breach = solved(step)
+    return (moved_objective - objective) / step, (moved_breach - breach) / step
+
+
+def test_replanned_prices_match_full_lexicographic_resolves(shipped):
+    """Where the earlier stages move too, the re-planned price is what a re-solve gives."""
+    by_kind = {}
+    for row in shipped.explanation.priced_rules():
+        if row.least_breach_change.get("council"):
+            by_kind.setdefault(row.rule, row)
+    assert {"loan_ceiling", "liquidity_floor", "savings_capacity"} <= set(by_kind)
+    for row in by_kind.values():
+        step = 0.01 if row.rule == "savings_capacity" else 1.0
+        change, breach = _replanned_difference(row, -step)
+        assert change == pytest.approx(row.replanned_price, abs=1e-6), row
+        assert breach == pytest.approx(row.least_breach_change["council"], rel=1e-6)
+
+
+def test_override_resolve_matches_replanned_price_in_the_closest_plan(shipped):
+    row = next(r for r in shipped.explanation.rules if r.rule == "debt_ratio_ceiling")
+    assert row.override == "rules.debt_ratio.limit_pct.2026"
+    step = 0.5 * (row.range_high - row.limit)
+    moved = explain(DECIDED, (f"{row.override}={row.limit + step}",))
+    change = (moved.objective - shipped.explanation.objective) / step
+    assert change == pytest.approx(row.replanned_price, abs=1e-6)
+    assert change != pytest.approx(row.shadow_price, abs=1.0)
+
+
 def test_override_resolve_matches_price_for_each_kind(feasible):
     """A program re-solving with --set <override>=<limit + step> sees the price."""
     assert not feasible.closest_plan
@@ -173,7 +218,7 @@ def test_cli_json_rows_are_the_contract():
     assert result.exit_code == 0, result.output
     document = json.loads(result.output)
     assert document["closest_plan"] is True
-    assert document["rules"]
+    assert document["rules"] and document["replanned"] and document["breaches"]
     for row in document["rules"]:
         assert set(row) == CONTRACT
 

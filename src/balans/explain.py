@@ -18,7 +18,7 @@ FoU) the integer choices are fixed and the LP re-solved.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -76,6 +76,11 @@ class RulePrice:
     override_reason: str | None = None
     breach: float = 0.0  # how far the closest plan is past the limit (unit)
     priority: str = "council"
+    # The closest plan re-planned (what a re-solve with --set gives): the price
+    # with the earlier stages' least breaches re-optimised too, and how much each
+    # stage's least weighted breach moves per unit of the limit.
+    replanned_price: float | None = None
+    least_breach_change: dict[str, float] = field(default_factory=dict)
 
     def contract(self) -> dict[str, Any]:
         """The JSON row: exactly the documented fields."""
@@ -119,6 +124,9 @@ class Explanation:
     problem_type: str = "LP"
     integers_fixed: bool = False
     stages: list[Stage] = field(default_factory=list)
+    # Penalty per Mkr of breach shared by every rule of a stage (None: they differ),
+    # to say a stage's weighted breach in Mkr.
+    stage_penalty: dict[str, float | None] = field(default_factory=dict)
     rules: list[RulePrice] = field(default_factory=list)
     levers: list[LeverPrice] = field(default_factory=list)
     applied_overrides: list[str] = field(default_factory=list)
@@ -169,8 +177,13 @@ def price_plan(
     m = build_model(data, "optimal", objective)
     outcome = solve_model(m, duals=False)
     stages: list[Stage] = []
+    stage_prices: dict[str, BasisPrices] = {}
     if outcome.status == INFEASIBLE and not (strict or s.planning.strict):
-        outcome, stages = solve_by_priority(m, data)
+
+        def price_stage(m, level, breach):
+            stage_prices[level] = basis_prices(m, breach)
+
+        outcome, stages = solve_by_priority(m, data, after_stage=price_stage)
     explanation = Explanation(
         scenario=s.name,
         title=s.title,
@@ -181,6 +194,9 @@ def price_plan(
         stages=stages,
         applied_overrides=list(loaded.applied_overrides),
     )
+    explanation.stage_penalty = {
+        stage.priority: _common_penalty(data, stage.priority) for stage in stages
+    }
     if not outcome.optimal:
         return Priced(m, data, explanation)
     activate_final_objective(m)
@@ -196,9 +212,18 @@ def price_plan(
     explanation.objective = pyo.value(m.primary)
     prices = basis_prices(m, m.primary)
     keys = _OverrideKeys(scenario_file, overrides, data)
-    explanation.rules = rule_prices(m, data, prices, keys)
+    explanation.rules = rule_prices(m, data, prices, keys, stage_prices)
     explanation.levers = lever_prices(m, prices)
     return Priced(m, data, explanation)
+
+
+def _common_penalty(data: ModelData, level: str) -> float | None:
+    penalties = {
+        data.rules.penalty[key]
+        for key, on in data.rules.enabled.items()
+        if on and data.rules.priority[key] == level
+    }
+    return penalties.pop() if len(penalties) == 1 else None
 
 
 def activate_final_objective(m: pyo.ConcreteModel) -> None:
@@ -227,17 +252,66 @@ def percent_scale(rule: Rule, data: ModelData, year: int) -> float:
 
 
 def rule_prices(
-    m: pyo.ConcreteModel, data: ModelData, prices: BasisPrices, keys: _OverrideKeys
+    m: pyo.ConcreteModel,
+    data: ModelData,
+    prices: BasisPrices,
+    keys: _OverrideKeys,
+    stage_prices: dict[str, BasisPrices] | None = None,
 ) -> list[RulePrice]:
     """Every enabled rule index held at its limit, priced in the rule's unit."""
     rows = []
     for parts in _enabled(m, data):
         for index in parts.index:
-            row = prices.rows.get(parts.constraint[index])
+            con = parts.constraint[index]
+            row = prices.rows.get(con)
             if row is None or not row.active:
                 continue
-            rows.append(_rule_price(parts, index, row, data, keys))
+            price = _rule_price(parts, index, row, data, keys)
+            if stage_prices:
+                price = _replanned(m, con, price, prices, stage_prices, data)
+            rows.append(price)
     return rows
+
+
+def _replanned(
+    m: pyo.ConcreteModel,
+    con,
+    price: RulePrice,
+    final: BasisPrices,
+    stages: dict[str, BasisPrices],
+    data: ModelData,
+) -> RulePrice:
+    """The price when every stage is re-solved: the chain rule through the stages.
+
+    Stage k's least breach L_k moves by dL_k = p_k(row) + sum_j<k p_k(held_j) dL_j
+    per unit of the row's bound, and the final objective by
+    p(row) + sum_k p(held_k) dL_k (p: each basis's price, held_k: stage k's
+    "least breach held" row, whose bound moves one for one with L_k).
+    """
+    scale = percent_scale(m.rule_parts[price.rule].rule, data, price.year)
+    moved: dict[str, float] = {}
+    for level, stage in stages.items():
+        change = _price_of(stage, con)
+        for earlier, earlier_change in moved.items():
+            change += _price_of(stage, _held(m, earlier)) * earlier_change
+        moved[level] = change
+    total = _price_of(final, con)
+    for level, change in moved.items():
+        total += _price_of(final, _held(m, level)) * change
+    return replace(
+        price,
+        replanned_price=_clean(total * scale),
+        least_breach_change={k: _clean(v * scale) for k, v in moved.items()},
+    )
+
+
+def _held(m: pyo.ConcreteModel, level: str):
+    return getattr(m, f"{level}_breach_held")
+
+
+def _price_of(prices: BasisPrices, con) -> float:
+    row = prices.rows.get(con)
+    return 0.0 if row is None else row.price
 
 
 def _enabled(m: pyo.ConcreteModel, data: ModelData) -> list[RuleParts]:

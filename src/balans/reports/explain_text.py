@@ -143,6 +143,43 @@ def rule_sentence(row: RulePrice, e: Explanation, naming: Naming, lang: str) -> 
     return text.strip()
 
 
+def replanned_sentence(
+    row: RulePrice, e: Explanation, naming: Naming, lang: str
+) -> str | None:
+    """What a re-solve (as with --set) gives when the earlier stages re-optimise too."""
+    if row.replanned_price is None:
+        return None
+    moved = {k: v for k, v in row.least_breach_change.items() if v != 0.0}
+    if not moved and abs(row.replanned_price - row.shadow_price) < 1e-9:
+        return None
+    sv, en, unit = OBJECTIVE_NOUNS.get(e.objective_name, ("målet", "the objective", ""))
+    if lang != "sv" and unit == "procentenheter":
+        unit = "percentage points"
+    changes = ", ".join(
+        _breach_change(level, change, e, lang) for level, change in moved.items()
+    )
+    price = number(row.replanned_price, lang, 3)
+    if lang == "sv":
+        text = f"    omplanerat (som med --set): {sv} ändras med {price} {unit}"
+        if changes:
+            text += f"; minsta avsteg ändras: {changes}"
+    else:
+        text = f"    re-planned (as with --set): {en} changes by {price} {unit}"
+        if changes:
+            text += f"; least breach changes: {changes}"
+    return text
+
+
+def _breach_change(level: str, change: float, e: Explanation, lang: str) -> str:
+    """A stage's least breach change, in Mkr where its rules share one penalty."""
+    name = label(PRIORITY_NAMES, level, lang)
+    penalty = e.stage_penalty.get(level)
+    if penalty:
+        return f"{name} {number(change / penalty, lang, 3)} Mkr"
+    weighted = "viktat" if lang == "sv" else "weighted"
+    return f"{name} {number(change, lang, 1)} ({weighted})"
+
+
 def _between(low: float | None, high: float | None, lang: str) -> str:
     dash = "–"
     low_text = number(low, lang, 2) if low is not None else "−∞"
@@ -195,7 +232,10 @@ def explanation_notes(e: Explanation, lang: str) -> list[str]:
                 f"(minsta viktade avsteg: {stages}). Priserna gäller med de tidigare "
                 "stegens minsta avsteg hållna på dessa nivåer; ett mål som bryts "
                 "(kolumnen Brott) prissätts som hur mycket mer eller mindre det "
-                "kostar när dess gräns flyttas och avstegen hålls."
+                "kostar när dess gräns flyttas och avstegen hålls. Raden "
+                "'omplanerat' under ett pris säger vad en ny lösning med gränsen "
+                "flyttad (som med --set) ger, när även avstegen räknas om: ofta "
+                "krymper då avsteget i stället för att bördan ändras."
             )
         if e.integers_fixed:
             notes.append(
@@ -223,7 +263,9 @@ def explanation_notes(e: Explanation, lang: str) -> list[str]:
                 f"weighted breaches: {stages}). Prices hold with the earlier stages' "
                 "least breaches kept at these levels; a breached target (column "
                 "Breach) is priced as what moving its limit costs with the breaches "
-                "held."
+                "held. The line 're-planned' under a price says what a new solve "
+                "with the limit moved (as with --set) gives when the breaches are "
+                "re-optimised too: often the breach shrinks instead."
             )
         if e.integers_fixed:
             notes.append(
@@ -273,7 +315,12 @@ def explanation_sections(e: Explanation, lang: str, naming: Naming) -> list[Sect
                 or label(OVERRIDE_REASONS, row.override_reason or "", lang),
             ]
         )
-    rules.notes = [rule_sentence(row, e, naming, lang) for row in e.priced_rules()]
+    rules.notes = []
+    for row in e.priced_rules():
+        rules.notes.append(rule_sentence(row, e, naming, lang))
+        replanned = replanned_sentence(row, e, naming, lang)
+        if replanned:
+            rules.notes.append(replanned)
     rules.notes.append(OVERRIDE_NOTE[0] if lang == "sv" else OVERRIDE_NOTE[1])
     free = len(e.rules) - len(e.priced_rules())
     if free:
@@ -304,6 +351,7 @@ def explanation_to_dict(e: Explanation) -> dict[str, Any]:
         "integers_fixed": e.integers_fixed,
         "closest_plan": e.closest_plan,
         "stages_held": [asdict(stage) for stage in e.stages],
+        "stage_penalty": e.stage_penalty,
         "rules": [row.contract() for row in e.rules],
         "breaches": [
             {
@@ -316,6 +364,18 @@ def explanation_to_dict(e: Explanation) -> dict[str, Any]:
             }
             for r in e.rules
             if r.breach > 1e-6
+        ],
+        "replanned": [
+            {
+                "rule": r.rule,
+                "year": r.year,
+                "month": r.month,
+                "committee": r.committee,
+                "replanned_price": r.replanned_price,
+                "least_breach_change": r.least_breach_change,
+            }
+            for r in e.rules
+            if r.replanned_price is not None
         ],
         "override_reasons": {
             f"{r.rule}[{_index_text(r)}]": r.override_reason
