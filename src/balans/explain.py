@@ -395,8 +395,6 @@ class _OverrideKeys:
         self.moved: dict[str, dict[tuple[str, Any], float] | None] = {}
 
     def override(self, rule: Rule, index) -> tuple[str | None, str | None]:
-        if "{" not in rule.override and rule.override.endswith("vintages"):
-            return None, NO_KEY
         year, committee, _ = split_index(index)
         s = self.data.scenario
         path = rule.override.format(

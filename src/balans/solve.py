@@ -188,6 +188,7 @@ class BasisPrices:
 
     rows: dict[Any, RowPrice]
     columns: dict[Any, ColumnPrice]
+    basic: frozenset[int] = frozenset()  # HiGHS's basic variables (-1-row: a row)
 
 
 def basis_prices(m: pyo.ConcreteModel, priced: Any) -> BasisPrices:
@@ -236,7 +237,7 @@ def basis_prices(m: pyo.ConcreteModel, priced: Any) -> BasisPrices:
         status = basis.col_status[j]
         at = None if status == _BASIC else ("upper" if status == _UPPER else "lower")
         columns[variables[var_id]] = ColumnPrice(float(reduced[j]), at)
-    return BasisPrices(rows, columns)
+    return BasisPrices(rows, columns, frozenset(int(b) for b in basic))
 
 
 def _column_matrix(lp):

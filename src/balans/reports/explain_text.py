@@ -490,4 +490,7 @@ def conflict_frame(d: ScenarioDiagnosis):
     import pandas as pd
 
     columns = ["kind", "name", "rule", "year", "committee", "month", "bound", "limit"]
-    return pd.DataFrame([asdict(member) for member in d.conflict], columns=columns)
+    frame = pd.DataFrame([asdict(member) for member in d.conflict], columns=columns)
+    for name in ("year", "month"):
+        frame[name] = pd.to_numeric(frame[name]).astype("Int64")
+    return frame
