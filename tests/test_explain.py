@@ -260,6 +260,20 @@ def test_milp_prices_are_the_lp_with_the_levels_fixed():
     e = explain(DECIDED, (*EVERY_TARGET_HOLDS, "fou.discrete=true"))
     assert e.problem_type == "MILP" and e.integers_fixed
     assert e.priced_rules()
+    text = CliRunner().invoke(
+        main, ["explain", str(DECIDED), "--set", "fou.discrete=true"]
+    )
+    assert "heltalsproblem" in text.stdout
+
+
+def test_milp_closest_plan_is_priced_held_without_replanning():
+    priced = price_plan(DECIDED, ("fou.discrete=true",))
+    e = priced.explanation
+    assert e.integers_fixed and e.closest_plan
+    row = next(r for r in e.priced_rules() if r.rule == "result_target")
+    assert row.replanned_price is None
+    change, _ = _held_difference(priced, row, _step_inside(row))
+    assert change == pytest.approx(row.shadow_price, rel=1e-4, abs=1e-5)
 
 
 def test_overrides_name_only_single_limits(feasible):

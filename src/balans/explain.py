@@ -28,7 +28,7 @@ from balans.errors import BalansError
 from balans.model.build import build_model
 from balans.model.data import ModelData, build_data
 from balans.model.registry import LP_RULES
-from balans.model.rules.common import Rule, RuleParts, split_index
+from balans.model.rules.common import PRIORITY_ORDER, Rule, RuleParts, split_index
 from balans.priorities import Stage, solve_by_priority
 from balans.scenario.load import load_scenario
 from balans.solve import INFEASIBLE, BasisPrices, basis_prices, solve_model
@@ -181,7 +181,10 @@ def price_plan(
     if outcome.status == INFEASIBLE and not (strict or s.planning.strict):
 
         def price_stage(m, level, breach):
-            stage_prices[level] = basis_prices(m, breach)
+            # A MILP's stages have no basis to price: a MILP closest plan gets
+            # the held prices of its fixed-integer LP only (no re-planned price).
+            if all(v.is_continuous() for v in m.component_data_objects(pyo.Var)):
+                stage_prices[level] = basis_prices(m, breach)
 
         outcome, stages = solve_by_priority(m, data, after_stage=price_stage)
     explanation = Explanation(
@@ -267,7 +270,7 @@ def rule_prices(
             if row is None or not row.active:
                 continue
             price = _rule_price(parts, index, row, data, keys)
-            if stage_prices:
+            if stage_prices and len(stage_prices) == len(_held_levels(m)):
                 price = _replanned(m, con, price, prices, stage_prices, data)
             rows.append(price)
     return rows
@@ -303,6 +306,11 @@ def _replanned(
         replanned_price=_clean(total * scale),
         least_breach_change={k: _clean(v * scale) for k, v in moved.items()},
     )
+
+
+def _held_levels(m: pyo.ConcreteModel) -> list[str]:
+    """The priority levels whose least breach the model holds."""
+    return [level for level in PRIORITY_ORDER if hasattr(m, f"{level}_breach_held")]
 
 
 def _held(m: pyo.ConcreteModel, level: str):

@@ -208,6 +208,11 @@ def basis_prices(m: pyo.ConcreteModel, priced: Any) -> BasisPrices:
     highs = solver._solver_model
     var_column = solver._pyomo_var_to_solver_var_map
     row_of = solver._pyomo_con_to_solver_con_map
+    if not highs.getInfo().basis_validity:
+        raise SolverError(
+            "HiGHS has no basis to price (a MILP is priced with its "
+            "integer choices fixed)"
+        )
     lp = highs.getLp()
     cost = np.zeros(lp.num_col_)
     repn = generate_standard_repn(priced, quadratic=False, compute_values=True)
