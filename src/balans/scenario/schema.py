@@ -59,6 +59,12 @@ def _number(value: object) -> object:
 
 def _whole(value: object) -> object:
     """Counts and years must be whole numbers, not switches or text."""
+    if isinstance(value, str) and _DECIMAL_COMMA.fullmatch(value):
+        point = value.strip().replace(",", ".")
+        raise ValueError(
+            f"must be a whole number, not text ({value!r} has a decimal comma: "
+            f"{point} with a decimal point is still not whole)"
+        )
     if isinstance(value, bool) or not isinstance(value, numbers.Real | dict | list):
         raise ValueError(f"must be a whole number, not {_kind(value)}")
     return value
