@@ -23,6 +23,8 @@ COMMAND_FORMATS = {
     "solve": FORMATS,
     "compare": FORMATS,
     "fou": FORMATS,
+    "explain": FORMATS,
+    "diagnose": ("table", "json", "csv", "md"),
     "schema": ("json",),
     "report": ("html",),
     "risk": ("table", "json"),

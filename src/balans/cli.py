@@ -285,6 +285,91 @@ def compare_command(
         _fail(_infeasible_line(comparison.optimal, lang, output), EXIT_INFEASIBLE)
 
 
+@main.command(name="explain")
+@scenario_options
+@csv_dialect_option
+@click.option(
+    "--objective",
+    type=click.Choice(OBJECTIVES),
+    help="Objective (default: the scenario's).",
+)
+@reports_errors
+def explain_command(
+    scenario_file, overrides, output_format, output, lang, csv_dialect, objective
+) -> None:
+    """What each binding rule and lever costs in the optimal plan (shadow prices).
+
+    Exit 2 when no plan keeps every rule in strict mode (see `balans diagnose`).
+    """
+    from balans.reports.output import choose_format, emit, write_atomically
+
+    output_format = choose_format(output_format, output, "explain")
+    loaded = _load(scenario_file, overrides, output)
+    from balans.explain import explain, explanation_frame, lever_frame
+    from balans.reports.explain_text import explanation_sections, explanation_to_dict
+    from balans.reports.labels import naming_from
+
+    e = explain(scenario_file, overrides, objective)
+    if output_format == "xlsx":
+        from balans.reports.excel import explanation_to_xlsx
+
+        write_atomically(output, explanation_to_xlsx(e, lang))
+    else:
+        text = _render(
+            output_format,
+            output,
+            f"balans explain: {e.scenario}",
+            lambda: explanation_to_dict(e),
+            lambda: [explanation_frame(e), lever_frame(e)],
+            lambda: explanation_sections(e, lang, naming_from(loaded.scenario)),
+            csv_dialect,
+        )
+        emit(text, output)
+    if e.status != "optimal":
+        _fail(f"{e.scenario}: {_word('status_infeasible', lang)}", EXIT_INFEASIBLE)
+
+
+@main.command(name="diagnose")
+@scenario_options
+@reports_errors
+def diagnose_command(scenario_file, overrides, output_format, output, lang) -> None:
+    """Why no plan keeps every rule: the irreducible conflicting set and relaxations.
+
+    Every enabled rule is held (as in strict mode). Exit 0 when a plan keeps
+    them all, 2 when none does.
+    """
+    from balans.reports.output import choose_format, emit
+
+    output_format = choose_format(output_format, output, "diagnose")
+    loaded = _load(scenario_file, overrides, output)
+    from balans.diagnose import diagnose_scenario
+    from balans.reports.explain_text import (
+        conflict_frame,
+        conflict_sections,
+        conflict_to_dict,
+    )
+    from balans.reports.labels import naming_from
+
+    d = diagnose_scenario(loaded)
+    text = _render(
+        output_format,
+        output,
+        f"balans diagnose: {d.scenario}",
+        lambda: conflict_to_dict(d),
+        lambda: [conflict_frame(d)],
+        lambda: conflict_sections(d, lang, naming_from(loaded.scenario)),
+    )
+    emit(text, output)
+    if not d.feasible:
+        _fail(f"{d.scenario}: {_word('status_infeasible', lang)}", EXIT_INFEASIBLE)
+
+
+def _word(key: str, lang: str) -> str:
+    from balans.reports.labels import word
+
+    return word(key, lang)
+
+
 @main.command(name="fou")
 @scenario_options
 @csv_dialect_option

@@ -9,12 +9,16 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 import pyomo.environ as pyo
 
-from balans.model.data import ModelData
+from balans.model.build import build_model
+from balans.model.data import ModelData, build_data
 from balans.model.rules.common import RuleParts, split_index
 from balans.results import Diagnosis, Relaxation, RelaxationAlone, RulePlace
-from balans.solve import solve_model
+from balans.scenario.load import LoadedScenario
+from balans.solve import InfeasibleSet, infeasible_set, solve_model
 from balans.units import RELAXED_MKR as RELAXED
 
 
@@ -122,3 +126,108 @@ def _place(parts: RuleParts, index) -> RulePlace:
     """Rule, year, committee and month of one rule index."""
     year, committee, month = split_index(index)
     return RulePlace(rule=parts.rule.key, year=year, committee=committee, month=month)
+
+
+@dataclass(frozen=True)
+class ConflictMember:
+    """One member of the irreducible infeasible set, mapped back to the scenario.
+
+    `kind` is "rule" (a målvärde: `rule` is its key), "identity" (an accounting
+    identity or other constraint of no rule: `name` is its LP name) or "bound"
+    (a lever's or a variable's bound: `name` is the variable, `bound` which one).
+    """
+
+    kind: str
+    name: str
+    rule: str | None
+    year: int | None
+    committee: str | None
+    month: int | None
+    bound: str
+    limit: float | None = None
+
+
+@dataclass
+class ScenarioDiagnosis:
+    """`balans diagnose`: feasible, or the conflicting rules and the least relaxations."""
+
+    scenario: str
+    title: str
+    feasible: bool
+    conflict: list[ConflictMember] = field(default_factory=list)
+    diagnosis: Diagnosis | None = None
+
+    def conflicting_rules(self) -> list[ConflictMember]:
+        """The members that are målvärden."""
+        return [member for member in self.conflict if member.kind == "rule"]
+
+
+def diagnose_scenario(
+    loaded: LoadedScenario, objective: str | None = None
+) -> ScenarioDiagnosis:
+    """Every enabled rule held: feasible, or an IIS and today's least relaxations."""
+    s = loaded.scenario
+    data = build_data(s)
+    m = build_model(data, "optimal", objective)
+    outcome = solve_model(m, duals=False)
+    result = ScenarioDiagnosis(s.name, s.title, feasible=outcome.optimal)
+    if outcome.optimal:
+        return result
+    result.conflict = conflict_members(m, infeasible_set(m))
+    fresh = build_model(data, "optimal", objective)
+    solve_model(fresh, duals=False)
+    result.diagnosis = diagnose(fresh, data)
+    return result
+
+
+def conflict_members(m: pyo.ConcreteModel, iis: InfeasibleSet) -> list[ConflictMember]:
+    """The IIS in the scenario's words: rules first, then identities, then bounds."""
+    rule_of = {id(p.constraint): p for p in m.rule_parts.values()}
+    slack_of = {id(p.slack) for p in m.rule_parts.values()}
+    rules, identities, bounds = [], [], []
+    for con, bound in iis.rows.items():
+        parts = rule_of.get(id(con.parent_component()))
+        if parts is not None:
+            index = con.index()
+            year, committee, month = split_index(index)
+            rules.append(
+                ConflictMember(
+                    "rule",
+                    con.name,
+                    parts.rule.key,
+                    year,
+                    committee,
+                    month,
+                    bound,
+                    pyo.value(parts.limit[index]),
+                )
+            )
+        else:
+            identities.append(_unruled("identity", con, bound))
+    for var, bound in iis.columns.items():
+        # A rule's slack (held at 0) or a free variable restricts nothing itself.
+        if id(var.parent_component()) not in slack_of and bound != "free":
+            bounds.append(_unruled("bound", var, bound))
+    return rules + identities + bounds
+
+
+def _unruled(kind: str, component, bound: str) -> ConflictMember:
+    """An identity or a bound: its year, committee and month read from its index."""
+    index = component.index()
+    parts = index if isinstance(index, tuple) else (index,)
+    year = next((p for p in parts if isinstance(p, int) and p > 1900), None)
+    month = next((p for p in parts if isinstance(p, int) and 1 <= p <= 12), None)
+    committee = next((p for p in parts if isinstance(p, str) and p.isupper()), None)
+    limit = None
+    if kind == "bound":
+        limit = component.lb if bound == "lower" else component.ub
+    return ConflictMember(
+        kind,
+        component.name,
+        None,
+        year,
+        committee,
+        month,
+        bound,
+        None if limit is None else float(pyo.value(limit)),
+    )

@@ -13,7 +13,9 @@ that keeps every rule is unchanged by this: every stage is 0.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import pyomo.environ as pyo
 
@@ -70,9 +72,16 @@ def capacity_rules(m: pyo.ConcreteModel, data: ModelData) -> list[RuleParts]:
 
 
 def solve_by_priority(
-    m: pyo.ConcreteModel, data: ModelData, time_limit: float | None = None
+    m: pyo.ConcreteModel,
+    data: ModelData,
+    time_limit: float | None = None,
+    after_stage: Callable[[pyo.ConcreteModel, str, Any], None] | None = None,
 ) -> tuple[SolveOutcome, list[Stage]]:
-    """Solve stage by stage; the model ends with the final stage's plan loaded."""
+    """Solve stage by stage; the model ends with the final stage's plan loaded.
+
+    `after_stage(m, level, breach)` is called after each priority stage's optimal
+    solve, before its least breach is held (explain.py prices the stages there).
+    """
     soft = soft_rules(m, data)
     for parts in soft:
         for var in parts.slack.values():
@@ -97,6 +106,8 @@ def solve_by_priority(
         if not outcome.optimal:
             m.objective.activate()
             return outcome, stages
+        if after_stage is not None:
+            after_stage(m, level, breach)
         least = pyo.value(breach)
         m.add_component(
             f"{level}_breach_held",

@@ -29,6 +29,7 @@ from balans.results import Comparison, Diagnosis, PlanResult
 if TYPE_CHECKING:
     import pandas as pd
 
+    from balans.explain import Explanation
     from balans.fou import FouTable
 
 STATEMENTS = ("income", "balance", "cash_flow", "restoration")
@@ -576,3 +577,65 @@ def fou_to_xlsx(table: FouTable, naming: Naming, lang: str) -> bytes:
         )
     )
     return write_workbook(word("summary", lang), summary, tables)
+
+
+EXPLAIN_HEADERS = {
+    "shadow_price": ("Skuggpris", "Shadow price"),
+    "range_low": ("Gäller från", "Range low"),
+    "range_high": ("Gäller till", "Range high"),
+    "override": ("Gränsens nyckel för --set", "Key of the limit for --set"),
+    "breach": ("Avsteg", "Breach"),
+    "lever": ("Styrmedel", "Lever"),
+    "bound": ("Gräns (nedre/övre)", "Bound (lower/upper)"),
+    "cost": ("Kostnad per enhet", "Cost per unit"),
+}
+
+
+def explanation_to_xlsx(e: Explanation, lang: str) -> bytes:
+    """`balans explain` as .xlsx bytes: binding rules with their prices, levers."""
+    from balans.explain import explanation_frame, lever_frame
+
+    summary: list[tuple[str, Any]] = [
+        (word("scenario", lang), e.scenario),
+        (word("title", lang), e.title),
+        (word("solver_status", lang), e.status),
+        (word("objective", lang), e.objective_name),
+        (word("objective", lang) + " (Mkr)", e.objective),
+        (word("problem_type", lang), e.problem_type),
+    ]
+    summary += [(word("overrides", lang), change) for change in e.applied_overrides]
+    rules = explanation_frame(e)
+    rules.insert(0, "name", [label(TARGETS, key, lang) for key in rules["rule"]])
+    levers = lever_frame(e)
+    tables = [
+        SheetTable(
+            "Bindande regler" if lang == "sv" else "Binding rules",
+            _explain_headers(rules, lang),
+            formats={
+                _explain_header("year", lang): "year",
+                _explain_header("shadow_price", lang): "num3",
+            },
+            label_columns=2,
+        ),
+        SheetTable(
+            "Styrmedel vid gräns" if lang == "sv" else "Levers at a bound",
+            _explain_headers(levers, lang),
+            formats={
+                _explain_header("year", lang): "year",
+                _explain_header("cost", lang): "num3",
+            },
+        ),
+    ]
+    return write_workbook(word("summary", lang), summary, tables)
+
+
+def _explain_header(column: str, lang: str) -> str:
+    if column == "name":
+        return word("target", lang)
+    if column in EXPLAIN_HEADERS:
+        return label(EXPLAIN_HEADERS, column, lang)
+    return word(column, lang)
+
+
+def _explain_headers(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
+    return frame.rename(columns={c: _explain_header(c, lang) for c in frame.columns})

@@ -67,6 +67,8 @@ def rounded(value: Any, kind: str) -> Any:
     """A cell value in `kind`: rounded to the decimals shown, percent as a fraction."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return None
+    if type(value).__name__ == "NAType":  # pandas' missing value (nullable columns)
+        return None
     if isinstance(value, bool) or not isinstance(value, int | float):
         try:
             import numpy as np
