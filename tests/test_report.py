@@ -345,3 +345,38 @@ def test_report_through_a_real_process(tmp_path):
     page = output.read_text(encoding="utf-8")
     assert set(_svgs(page)) == {*PLAN_CHARTS, *RISK_CHARTS}
     assert "Återställt senast 2030" in page  # the fixture's probability label
+
+
+def test_report_reads_a_real_balans_risk_result(tmp_path):
+    """The page takes what `balans risk --format json` writes, not only the fixture."""
+    risk_json, table = tmp_path / "risk.json", tmp_path / "risk.parquet"
+    spec = REPO_ROOT / "scenarios" / "sweeps" / "risk-drivers.yaml"
+    result = run(
+        "risk",
+        str(spec),
+        "--samples",
+        "20",
+        "--no-sensitivity",
+        "--workers",
+        "1",
+        "--format",
+        "json",
+        "-o",
+        str(risk_json),
+        "--output-table",
+        str(table),
+    )
+    assert result.exit_code == 0, result.output
+    document = json.loads(risk_json.read_text(encoding="utf-8"))
+    document["sobol"] = [
+        {"driver": "lpik", "output": "savings_total", "S1": 0.6, "ST": 0.65},
+        {"driver": "tax_base", "output": "savings_total", "S1": 0.3, "ST": 0.35},
+    ]
+    risk_json.write_text(json.dumps(document), encoding="utf-8")
+    page = tmp_path / "r.html"
+    result = run("report", str(DECIDED), "--risk", str(risk_json), "-o", str(page))
+    assert result.exit_code == 0, result.output
+    text = page.read_text(encoding="utf-8")
+    assert "alla år" in text and ">None<" not in text  # every-year rows
+    assert "Skatteunderlagets tillväxt" in text  # drivers by their names
+    assert 'id="chart-fan"' in text and 'id="chart-sobol"' in text

@@ -473,7 +473,7 @@ def risk_context(risk: Risk, s: Scenario, lang: str) -> dict[str, Any]:
     )
     made = [fan]
     if risk.sobol:
-        made.append(_sobol_chart(risk, lang, fmt))
+        made.append(_sobol_chart(risk, lang, fmt, risk.driver_labels))
     text_key = "text_sv" if lang == "sv" else "text_en"
     label_key = "label_sv" if lang == "sv" else "label_en"
     return {
@@ -486,14 +486,17 @@ def risk_context(risk: Risk, s: Scenario, lang: str) -> dict[str, Any]:
                 "target": str(
                     item.get(label_key) or label(TARGETS, item["target"], lang)
                 ),
-                "year": str(item["year"]),
+                "year": word("every_year", lang)
+                if item["year"] is None
+                else str(item["year"]),
                 "decided": _percent(item.get("decided"), fmt),
                 "optimal": _percent(item.get("optimal"), fmt),
             }
             for item in risk.probabilities
         ],
         "savings_needed": [
-            (key, fmt(value)) for key, value in (risk.savings_needed or {}).items()
+            (word("mean", lang) if key == "mean" else key, fmt(value))
+            for key, value in (risk.savings_needed or {}).items()
         ],
         "discovery": [nbsp(str(item[text_key])) for item in risk.discovery],
     }
@@ -503,12 +506,14 @@ def _percent(value: float | None, fmt) -> str:
     return "-" if value is None else f"{fmt(100 * value, 0)}{NBSP}%"
 
 
-def _sobol_chart(risk: Risk, lang: str, fmt) -> charts.Chart:
+def _sobol_chart(risk: Risk, lang: str, fmt, names: dict) -> charts.Chart:
     outputs: dict[str, list] = {}
     for item in risk.sobol:
+        driver = str(item["driver"])
+        name = names.get(driver, {}).get(lang) or driver
         outputs.setdefault(str(item["output"]), []).append(
             (
-                str(item["driver"]),
+                name[:1].upper() + name[1:],
                 float(item["S1"]),
                 float(item.get("S1_conf") or 0.0),
                 float(item["ST"]),

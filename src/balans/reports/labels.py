@@ -238,6 +238,8 @@ WORDS: dict[str, tuple[str, str]] = {
     "sobol_total": ("totalt (ST)", "total (ST)"),
     "discovery": ("När målen faller", "When the targets fail"),
     "made_by": ("Skapad av balans", "Made by balans"),
+    "every_year": ("alla år", "every year"),
+    "mean": ("medel", "mean"),
     "no_chart_data": ("inga data", "no data"),
     # The xlsx report's sheets and columns (reports/excel.py).
     "summary": ("Sammanfattning", "Summary"),

@@ -32,6 +32,7 @@ class Risk:
     savings_needed: dict[str, float] | None
     sobol: list[dict[str, Any]]
     discovery: list[dict[str, Any]]
+    driver_labels: dict[str, dict[str, str]]  # driver -> {"sv": ..., "en": ...}
 
 
 def load_risk(path: str) -> Risk:
@@ -48,7 +49,21 @@ def load_risk(path: str) -> Risk:
         savings_needed=_savings_needed(path, document),
         sobol=_sobol(path, document),
         discovery=_list_of_objects(path, document, "discovery", ("text_sv", "text_en")),
+        driver_labels=_driver_labels(document),
     )
+
+
+def _driver_labels(document: dict) -> dict[str, dict[str, str]]:
+    """The drivers' names in words, where the risk result gives them."""
+    labels = {}
+    for item in document.get("drivers") or []:
+        if isinstance(item, dict) and isinstance(item.get("name"), str):
+            labels[item["name"]] = {
+                lang: str(item[f"label_{lang}"])
+                for lang in ("sv", "en")
+                if isinstance(item.get(f"label_{lang}"), str)
+            }
+    return labels
 
 
 def _read(path: str) -> Any:
