@@ -277,7 +277,7 @@ def test_excel_report_holds_numbers(tmp_path, decided_plan):
         (["solve", str(DECIDED), "--format", "xlsx"], "needs --output FILE.xlsx"),
         (
             ["validate", str(DECIDED), "--format", "xlsx", "-o", "x.xlsx"],
-            "evaluate, solve, compare and fou",
+            "evaluate, solve, compare, fou and explain",
         ),
     ],
 )

@@ -431,7 +431,7 @@ def test_cli_diagnose_strict_loans_and_feasible():
     assert "nothing to diagnose" in feasible.output
 
 
-def test_cli_csv_and_markdown_and_refused_xlsx():
+def test_cli_csv_and_markdown_and_xlsx_needs_a_file():
     runner = CliRunner()
     csv = runner.invoke(main, ["diagnose", str(STRICT_LOANS), "--format", "csv"])
     assert csv.exit_code == 2
@@ -440,7 +440,7 @@ def test_cli_csv_and_markdown_and_refused_xlsx():
     assert "| Likviditetsgolv | 2026 | mar | 200,0 |" in md.stdout
     xlsx = runner.invoke(main, ["explain", str(DECIDED), "--format", "xlsx"])
     assert xlsx.exit_code == 1
-    assert "not explain" in xlsx.output
+    assert "needs --output FILE.xlsx" in xlsx.output
 
 
 def test_explain_as_a_workbook_has_the_json_prices(tmp_path):

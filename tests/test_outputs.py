@@ -150,7 +150,7 @@ def test_a_link_is_written_through_to_its_target(tmp_path):
         (["validate", DECIDED, "-o", "v.csv"], "not validate"),
         (["evaluate", DECIDED, "--format", "csv", "-o", "x.json"], "suffix .json"),
         (["evaluate", DECIDED, "--format", "table", "-o", "x.md"], "suffix .md"),
-        (["validate", DECIDED, "-o", "x.xlsx"], "compare and fou, not validate"),
+        (["validate", DECIDED, "-o", "x.xlsx"], "fou and explain, not validate"),
     ],
 )
 def test_formats_a_command_cannot_write_are_refused(tmp_path, args, says):
