@@ -243,7 +243,7 @@ def test_an_interrupted_sweep_resumes_to_the_same_table(sample_run):
             spec, base, variants(spec), out, workers=1, progress=stop_after_two_chunks
         )
     parts = out.with_name(out.name + ".parts")
-    assert len(list(parts.glob("chunk-*.parquet"))) == 2
+    assert len(list(parts.glob("chunk-*.arrow"))) == 2
     assert not out.exists()
     summary = run_sweep(spec, base, variants(spec), out, workers=1)
     assert summary.resumed_chunks == 2
@@ -258,11 +258,11 @@ def test_a_killed_sweep_process_resumes_to_the_same_table(sample_run):
     argv = [str(BALANS), "sweep", str(spec_path), "-o", str(out), "--workers", "1"]
     process = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     deadline = time.monotonic() + 60
-    while time.monotonic() < deadline and not list(parts.glob("chunk-*.parquet")):
+    while time.monotonic() < deadline and not list(parts.glob("chunk-*.arrow")):
         time.sleep(0.02)
     process.send_signal(signal.SIGKILL)
     process.wait()
-    saved = len(list(parts.glob("chunk-*.parquet")))
+    saved = len(list(parts.glob("chunk-*.arrow")))
     if out.exists():  # the whole sweep finished before the kill: nothing to resume
         pytest.skip("the sweep finished before it could be killed")
     assert saved >= 1

@@ -54,7 +54,7 @@ def sweep(
             )
         except KeyboardInterrupt:
             parts = target.with_name(target.name + PARTS_SUFFIX)
-            saved = len(list(parts.glob("chunk-*.parquet")))
+            saved = len(list(parts.glob("chunk-*.arrow")))
             chunks = -(-len(design) // spec.chunk_size)
             raise BalansError(
                 interrupted_line(str(parts), saved, chunks, lang)

@@ -15,6 +15,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from balans.errors import BalansError
 from balans.model.data import build_data
@@ -44,8 +45,12 @@ _LOCAL = threading.local()
 _BUILDING = threading.Lock()
 
 
-def solve_chunk(job: Job, index: int, chunk: list[Variant]) -> tuple[int, pd.DataFrame]:
-    """The rows of one chunk (kernels cached per thread, reset per chunk)."""
+def solve_chunk(job: Job, index: int, chunk: list[Variant]) -> tuple[int, pa.Table]:
+    """The rows of one chunk as an Arrow table (kernels cached per thread).
+
+    The table is made where the chunk is solved, so the process that writes
+    the output only stores it.
+    """
     cached = getattr(_LOCAL, "solver", None)
     if cached is None or cached[0] != job.key:
         with _BUILDING:
@@ -53,7 +58,8 @@ def solve_chunk(job: Job, index: int, chunk: list[Variant]) -> tuple[int, pd.Dat
             gc.freeze()  # the models live as long as the process: never scan them
     solver = _LOCAL.solver[1]
     with collector_paused():
-        return index, solver.rows(chunk)
+        frame = solver.rows(chunk)
+    return index, pa.Table.from_pandas(frame, preserve_index=False)
 
 
 @contextlib.contextmanager

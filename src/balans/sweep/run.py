@@ -19,8 +19,7 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from balans import __version__
 from balans.errors import BalansError
@@ -29,6 +28,9 @@ from balans.scenario.load import ScenarioBase
 from balans.sweep.design import Variant
 from balans.sweep.rows import Job, solve_chunk
 from balans.sweep.spec import Common
+
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 PARTS_SUFFIX = ".parts"
 MANIFEST = "manifest.json"
@@ -83,23 +85,32 @@ def run_sweep(
     chunks = [variants[i : i + size] for i in range(0, len(variants), size)]
     done = {i for i in range(len(chunks)) if _chunk_path(parts, i).exists()}
     todo = [(i, chunks[i]) for i in range(len(chunks)) if i not in done]
+    resumed = len(done)
     job = Job(key, spec, base)
     finished = sum(len(chunks[i]) for i in done)
     if progress:
         progress(finished, len(variants))
-    for index, frame in _solved(job, todo, workers, scheduler):
-        _write_chunk(parts, index, frame)
-        finished += len(chunks[index])
-        if progress:
-            progress(finished, len(variants))
-    statuses = _merge(parts, len(chunks), output, output_format)
+    merged = OrderedOutput(parts, output, output_format)
+    try:
+        merged.take(done)
+        for index, table in _solved(job, todo, workers, scheduler):
+            _write_chunk(parts, index, table)
+            done.add(index)
+            merged.take(done)
+            finished += len(chunks[index])
+            if progress:
+                progress(finished, len(variants))
+        merged.finish()
+    finally:
+        merged.close()
+    statuses = merged.statuses
     shutil.rmtree(parts, ignore_errors=True)
     return RunSummary(
         output=output,
         variants=len(variants),
         rows=sum(statuses.values()),
         chunks=len(chunks),
-        resumed_chunks=len(done),
+        resumed_chunks=resumed,
         seconds=time.perf_counter() - started,
         statuses=statuses,
     )
@@ -125,22 +136,20 @@ def _parts_dir(output: Path, key: str) -> Path:
 
 
 def _chunk_path(parts: Path, index: int) -> Path:
-    return parts / f"chunk-{index:06d}.parquet"
+    return parts / f"chunk-{index:06d}.arrow"
 
 
-def _write_chunk(parts: Path, index: int, frame: pd.DataFrame) -> None:
+def _write_chunk(parts: Path, index: int, table: pa.Table) -> None:
+    """A finished chunk as an Arrow file: fast to write and read back.
+
+    The output's own encoding (Parquet, CSV) is done once, when it is merged.
+    """
+    import pyarrow.feather as feather
+
     path = _chunk_path(parts, index)
     temporary = path.with_suffix(".tmp")
-    _tidy(frame).to_parquet(temporary, index=False)
+    feather.write_feather(table, temporary, compression="uncompressed")
     os.replace(temporary, path)
-
-
-def _tidy(frame: pd.DataFrame) -> pd.DataFrame:
-    """Stable column types: `met` columns are nullable booleans."""
-    for column in frame.columns:
-        if column.endswith(".met"):
-            frame[column] = frame[column].astype("boolean")
-    return frame
 
 
 def _solved(
@@ -148,7 +157,7 @@ def _solved(
     todo: list[tuple[int, list[Variant]]],
     workers: int | None,
     scheduler: str | None,
-) -> Iterator[tuple[int, pd.DataFrame]]:
+) -> Iterator[tuple[int, pa.Table]]:
     if scheduler:
         yield from _on_dask(job, todo, scheduler)
         return
@@ -162,7 +171,7 @@ def _solved(
 
 def _on_pool(
     job: Job, todo: list[tuple[int, list[Variant]]], workers: int
-) -> Iterator[tuple[int, pd.DataFrame]]:
+) -> Iterator[tuple[int, pa.Table]]:
     import multiprocessing
 
     context = multiprocessing.get_context("fork")
@@ -176,13 +185,13 @@ def _on_pool(
         pool.join()
 
 
-def _solve_task(task: tuple[Job, int, list[Variant]]) -> tuple[int, pd.DataFrame]:
+def _solve_task(task: tuple[Job, int, list[Variant]]) -> tuple[int, pa.Table]:
     return solve_chunk(*task)
 
 
 def _on_dask(
     job: Job, todo: list[tuple[int, list[Variant]]], scheduler: str
-) -> Iterator[tuple[int, pd.DataFrame]]:
+) -> Iterator[tuple[int, pa.Table]]:
     from distributed import Client, as_completed
 
     try:
@@ -201,35 +210,69 @@ def _on_dask(
         client.close()
 
 
-def _merge(parts: Path, count: int, output: Path, output_format: str) -> dict[str, int]:
-    """Stream the chunks, in order, into OUTPUT (atomically); count the statuses."""
-    import pyarrow as pa
-    import pyarrow.parquet as pq
+class OrderedOutput:
+    """OUTPUT written while the sweep runs: each chunk, in order, once it is saved.
 
-    statuses: dict[str, int] = {}
-    temporary = output.with_name(f".{output.name}.tmp")
-    writer = None
-    try:
-        for index in range(count):
-            table = pq.read_table(_chunk_path(parts, index))
-            closest = table.column("closest").to_pylist()
-            for status, near in zip(
-                table.column("status").to_pylist(), closest, strict=True
-            ):
-                key = "closest" if near else status
-                statuses[key] = statuses.get(key, 0) + 1
-            if output_format == "csv":
-                table.to_pandas().to_csv(
-                    temporary, mode="a", header=index == 0, index=False
-                )
-                continue
-            if writer is None:
-                writer = pq.ParquetWriter(temporary, table.schema)
-            writer.write_table(table.cast(writer.schema))
-        if writer is None and output_format != "csv":
-            pq.write_table(pa.table({}), temporary)
-    finally:
-        if writer is not None:
-            writer.close()
-    os.replace(temporary, output)
-    return statuses
+    The chunks arrive in any order; each one that continues the table is
+    appended at once, so little is left to write when the last arrives. The
+    file is written under a temporary name and renamed when complete; the
+    saved chunks stay the record a rerun resumes from.
+    """
+
+    def __init__(self, parts: Path, output: Path, output_format: str) -> None:
+        self.parts, self.output, self.format = parts, output, output_format
+        self.temporary = output.with_name(f".{output.name}.tmp")
+        self.temporary.unlink(missing_ok=True)
+        self.next, self.done = 0, False
+        self.writer = None
+        self.statuses: dict[str, int] = {}
+
+    def take(self, saved: set[int]) -> None:
+        """Append every saved chunk that continues the table."""
+        import pyarrow.feather as feather
+
+        while self.next in saved:
+            self._append(feather.read_table(_chunk_path(self.parts, self.next)))
+            self.next += 1
+
+    def _append(self, table: pa.Table) -> None:
+        import pyarrow.parquet as pq
+
+        closest = table.column("closest").to_pylist()
+        for status, near in zip(
+            table.column("status").to_pylist(), closest, strict=True
+        ):
+            key = "closest" if near else status
+            self.statuses[key] = self.statuses.get(key, 0) + 1
+        if self.format == "csv":
+            table.to_pandas().to_csv(
+                self.temporary, mode="a", header=self.next == 0, index=False
+            )
+            return
+        if self.writer is None:
+            self.writer = pq.ParquetWriter(self.temporary, table.schema)
+        self.writer.write_table(table.cast(self.writer.schema))
+
+    def finish(self) -> None:
+        """Close the table and put it in place."""
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        self._close_writer()
+        self.done = True
+        if self.next == 0 and self.format != "csv":
+            pq.write_table(pa.table({}), self.temporary)
+        elif self.next == 0:
+            self.temporary.write_text("", encoding="utf-8")
+        os.replace(self.temporary, self.output)
+
+    def close(self) -> None:
+        """After `finish`, nothing; after an interruption, no half table left behind."""
+        self._close_writer()
+        if not self.done:
+            self.temporary.unlink(missing_ok=True)
+
+    def _close_writer(self) -> None:
+        if self.writer is not None:
+            self.writer.close()
+            self.writer = None
