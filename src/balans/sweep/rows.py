@@ -77,7 +77,7 @@ def collector_paused():
     finally:
         if enabled:
             gc.enable()
-        gc.collect(1)
+        gc.collect()  # the models are frozen: this scans only the chunk's leftovers
 
 
 class ChunkSolver:
