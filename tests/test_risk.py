@@ -462,7 +462,7 @@ def test_the_terminal_report_in_swedish_and_english(small_run, tmp_path, monkeyp
     assert result.exit_code == 0, result.output
     assert "Probability that the target holds, optimal plan" in result.output
     assert "Risk: 12 draws (seed 4)" in result.output
-    assert "What drives savings_total" in result.output
+    assert "What drives savings needed" in result.output
 
 
 def test_json_to_stdout_and_a_parquet_output_names_the_table(small_run, tmp_path):

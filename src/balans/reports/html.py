@@ -25,6 +25,7 @@ from balans.reports import charts
 from balans.reports.findings_text import finding_texts
 from balans.reports.labels import (
     OBJECTIVES,
+    SOBOL_OUTPUTS,
     TARGETS,
     Naming,
     label,
@@ -531,11 +532,3 @@ def _sobol_chart(risk: Risk, lang: str, fmt, names: dict) -> charts.Chart:
         (word("sobol_first", lang), word("sobol_total", lang)),
         fmt,
     )
-
-
-SOBOL_OUTPUTS: dict[str, tuple[str, str]] = {
-    "savings_total": ("Besparing som behövs", "Savings needed"),
-    "result": ("Årets resultat", "Result"),
-    "lowest_cash": ("Lägsta likviditet", "Lowest cash"),
-    "restoration_balance": ("Ej återställda underskott", "Unrestored deficits"),
-}

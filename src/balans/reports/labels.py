@@ -379,3 +379,12 @@ def naming_from(s: Scenario) -> Naming:
             for statement, lines in s.statements.items()
         },
     )
+
+
+# What a sweep output (a column of the table) is, for Sobol' indices and fan charts.
+SOBOL_OUTPUTS: dict[str, tuple[str, str]] = {
+    "savings_total": ("Besparing som behövs", "Savings needed"),
+    "result": ("Årets resultat", "Result"),
+    "lowest_cash": ("Lägsta likviditet", "Lowest cash"),
+    "restoration_balance": ("Ej återställda underskott", "Unrestored deficits"),
+}

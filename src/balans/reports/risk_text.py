@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from balans.reports.labels import number
+from balans.reports.labels import SOBOL_OUTPUTS, label, number
 
 CHANGE_WORDS = {
     "add": ("läggs till varje år", "added every year"),
@@ -303,10 +303,11 @@ def sobol_lines(document: dict[str, Any], lang: str) -> list[str]:
         d["name"]: d["label_sv" if sv else "label_en"] for d in document["drivers"]
     }
     first = entries[0]
+    output = label(SOBOL_OUTPUTS, first["output"], lang).lower()
     title = (
-        f"Vad driver {first['output']} ({PLAN_WORDS[first['plan']][0]}), Sobol'-index:"
+        f"Vad driver {output} ({PLAN_WORDS[first['plan']][0]}), Sobol'-index:"
         if sv
-        else f"What drives {first['output']} ({PLAN_WORDS[first['plan']][1]}), Sobol' indices:"
+        else f"What drives {output} ({PLAN_WORDS[first['plan']][1]}), Sobol' indices:"
     )
     header = [
         "Drivare" if sv else "Driver",
