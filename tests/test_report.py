@@ -380,3 +380,31 @@ def test_report_reads_a_real_balans_risk_result(tmp_path):
     assert "alla år" in text and ">None<" not in text  # every-year rows
     assert "Skatteunderlagets tillväxt" in text  # drivers by their names
     assert 'id="chart-fan"' in text and 'id="chart-sobol"' in text
+
+
+def test_report_takes_a_sweep_table(tmp_path):
+    table = tmp_path / "grid.parquet"
+    spec = REPO_ROOT / "scenarios" / "sweeps" / "grid-tax-base-interest.yaml"
+    result = run("sweep", spec, "-o", table, "--workers", "1")
+    assert result.exit_code == 0, result.output
+    page = tmp_path / "s.html"
+    result = run("report", DECIDED, "--sweep", table, "-o", page)
+    assert result.exit_code == 0, result.output
+    text = page.read_text(encoding="utf-8")
+    assert "Svep: många varianter" in text and "Andel varianter" in text
+    assert 'id="chart-fan"' in text and "inte sannolikheter" in text
+    svg = _svgs(text)["chart-fan"]
+    assert _marks("chart-fan", svg)
+
+
+def test_report_refuses_a_file_that_is_not_a_sweep_table_and_two_sources(tmp_path):
+    bad = tmp_path / "not.parquet"
+    bad.write_text("variant,plan\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["report", str(DECIDED), "--sweep", str(bad)])
+    assert result.exit_code == 1
+    assert f"{bad}: not a balans sweep table" in result.output
+    assert "Traceback" not in result.output
+    both = CliRunner().invoke(
+        main, ["report", str(DECIDED), "--sweep", str(bad), "--risk", RISK]
+    )
+    assert both.exit_code == 1 and "give one of them" in both.output

@@ -440,21 +440,31 @@ def fou_command(
     shell_complete=complete_json,
     help="Add fan charts and drivers from `balans risk --format json` output.",
 )
+@click.option(
+    "--sweep",
+    "sweep_file",
+    type=click.Path(dir_okay=False),
+    help="Add fan charts and shares of variants from a `balans sweep` table (.parquet).",
+)
 @reports_errors
 def report_command(
-    scenario_file, overrides, objective, output, lang, risk_file
+    scenario_file, overrides, objective, output, lang, risk_file, sweep_file
 ) -> None:
     """One self-contained HTML page: statements, målvärden, plans and charts."""
     from balans.reports.output import check_name, check_outputs, emit
 
+    if risk_file and sweep_file:
+        raise BalansError("--risk and --sweep: give one of them, not both")
     if output is not None:
         check_name(output)
     loaded = _load(scenario_file, overrides, None)
-    inputs = [*loaded.files, *([risk_file] if risk_file else [])]
-    check_outputs({"--output": output}, inputs)
-    from balans.reports.risk_input import load_risk
+    extra = [f for f in (risk_file, sweep_file) if f]
+    check_outputs({"--output": output}, [*loaded.files, *extra])
+    from balans.reports.risk_input import load_risk, load_sweep
 
     risk = load_risk(risk_file) if risk_file else None
+    if sweep_file:
+        risk = load_sweep(sweep_file)
     from balans.fou import fou_table
     from balans.plan import compare
     from balans.reports.html import render_report

@@ -478,6 +478,7 @@ def risk_context(risk: Risk, s: Scenario, lang: str) -> dict[str, Any]:
     text_key = "text_sv" if lang == "sv" else "text_en"
     label_key = "label_sv" if lang == "sv" else "label_en"
     return {
+        "kind": risk.kind,
         "source": risk.source,
         "samples": fmt(risk.samples, 0) if risk.samples else None,
         "fan_plan": word(risk.fan_plan, lang),

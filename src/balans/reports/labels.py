@@ -209,6 +209,16 @@ WORDS: dict[str, tuple[str, str]] = {
     ),
     "chart_fou": ("FoU-medel: nivå och kostnad", "FoU funds: level and cost"),
     "risk": ("Risk: osäkra framtider", "Risk: uncertain futures"),
+    "sweep": ("Svep: många varianter", "Sweep: many variants"),
+    "variants": ("Varianter", "Variants"),
+    "shares": (
+        "Andel varianter där målvärdet uppfylls",
+        "Share of the variants in which the target is met",
+    ),
+    "sweep_note": (
+        "Percentiler och andelar är över svepets varianter, inte sannolikheter.",
+        "Percentiles and shares are over the sweep's variants, not probabilities.",
+    ),
     "risk_source": ("Underlag", "Source"),
     "samples": ("Dragningar", "Samples"),
     "fan_plan": ("Plan i solfjädern", "Plan in the fan"),

@@ -1,4 +1,7 @@
-"""Read the JSON that `balans risk --format json` writes, for `balans report --risk`.
+"""The uncertainty part of `balans report`: a risk result or a sweep table.
+
+`--risk` reads the JSON that `balans risk --format json` writes; `--sweep`
+reads a `balans sweep` table and summarises it the same way.
 
 The shape is the contract in docs/report.md (and notes/risk-json.md): keys may
 be added, never renamed. Only what the report draws is checked, and every
@@ -33,6 +36,7 @@ class Risk:
     sobol: list[dict[str, Any]]
     discovery: list[dict[str, Any]]
     driver_labels: dict[str, dict[str, str]]  # driver -> {"sv": ..., "en": ...}
+    kind: str = "risk"  # "risk": Monte Carlo draws; "sweep": a designed set of variants
 
 
 def load_risk(path: str) -> Risk:
@@ -178,3 +182,56 @@ def _sobol(path: str, document: dict) -> list[dict[str, Any]]:
             if item.get(key) is not None:
                 _number(path, f"sobol[{index}].{key}", item[key])
     return items
+
+
+def load_sweep(path: str) -> Risk:
+    """A `balans sweep` table read as the report's fans and shares of variants.
+
+    Percentiles and shares are over the variants of the design (not draws
+    from distributions): the page says so.
+    """
+    from balans.sweep import analysis
+
+    table = _sweep_table(path)
+    plans = [plan for plan in ("decided", "optimal") if (table.plan == plan).any()]
+    fan_plan = "optimal" if "optimal" in plans else plans[0]
+    document = {
+        "fan": analysis.fan(table, fan_plan),
+        "probabilities": analysis.probabilities(table, plans),
+        "savings_needed": analysis.savings_needed(table)
+        if "optimal" in plans
+        else None,
+    }
+    document = json.loads(json.dumps(document, default=str))  # as the risk JSON reads
+    return Risk(
+        source=path,
+        samples=int(table.variant.nunique()),
+        fan_plan=fan_plan,
+        fan=_fan(path, document),
+        probabilities=_probabilities(path, document),
+        savings_needed=_savings_needed(path, document),
+        sobol=[],
+        discovery=[],
+        driver_labels={},
+        kind="sweep",
+    )
+
+
+def _sweep_table(path: str):
+    import pandas as pd
+
+    try:
+        table = pd.read_parquet(path)
+    except FileNotFoundError:
+        raise BalansError(f"{path}: file not found") from None
+    except (OSError, ValueError) as exc:
+        reason = str(exc).split(". ")[0]
+        raise BalansError(
+            f"{path}: not a balans sweep table (Parquet): {reason}"
+        ) from None
+    missing = [c for c in ("variant", "plan", "status") if c not in table.columns]
+    if missing:
+        raise BalansError(f"{path}: not a balans sweep table (no column {missing[0]})")
+    if table.empty:
+        raise BalansError(f"{path}: the sweep table has no rows")
+    return table
