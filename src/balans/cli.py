@@ -108,6 +108,41 @@ def csv_dialect_option(command: Callable[..., Any]) -> Callable[..., Any]:
     )(command)
 
 
+def many_variants_options(lang_help: str) -> Callable[[Callable], Callable]:
+    """The options of the commands that solve many variants (sweep, risk)."""
+    options = [
+        click.option(
+            "--workers",
+            type=click.IntRange(1, 1024),
+            help="Processes to solve in (default: every core).",
+        ),
+        click.option(
+            "--scheduler",
+            metavar="tcp://HOST:PORT",
+            help="Send the chunks to a Dask distributed scheduler instead.",
+        ),
+        click.option(
+            "--lang",
+            type=click.Choice(["sv", "en"]),
+            default="sv",
+            show_default=True,
+            help=lang_help,
+        ),
+        click.option(
+            "--progress/--no-progress",
+            default=True,
+            help="A progress bar on stderr when it is a terminal.",
+        ),
+    ]
+
+    def decorate(command: Callable) -> Callable:
+        for option in reversed(options):
+            command = option(command)
+        return command
+
+    return decorate
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="balans")
 @click.option(
@@ -512,28 +547,7 @@ def schema(merged: bool, output: str | None) -> None:
     type=click.Choice(TABLE_FORMATS),
     help="parquet (default) or csv; else from the --output suffix.",
 )
-@click.option(
-    "--workers",
-    type=click.IntRange(1, 1024),
-    help="Processes to solve in (default: every core).",
-)
-@click.option(
-    "--scheduler",
-    metavar="tcp://HOST:PORT",
-    help="Send the chunks to a Dask distributed scheduler instead.",
-)
-@click.option(
-    "--lang",
-    type=click.Choice(["sv", "en"]),
-    default="sv",
-    show_default=True,
-    help="Language of the summary.",
-)
-@click.option(
-    "--progress/--no-progress",
-    default=True,
-    help="A progress bar on stderr when it is a terminal.",
-)
+@many_variants_options("Language of the summary.")
 @reports_errors
 def sweep_command(
     spec_file, output, output_format, workers, scheduler, lang, progress
@@ -623,28 +637,7 @@ def import_excel_command(workbook, output) -> None:
     type=click.Choice(RISK_FORMATS),
     help="Report format (default: from the --output suffix, else table).",
 )
-@click.option(
-    "--workers",
-    type=click.IntRange(1, 1024),
-    help="Processes to solve in (default: every core).",
-)
-@click.option(
-    "--scheduler",
-    metavar="tcp://HOST:PORT",
-    help="Send the chunks to a Dask distributed scheduler instead.",
-)
-@click.option(
-    "--lang",
-    type=click.Choice(["sv", "en"]),
-    default="sv",
-    show_default=True,
-    help="Language of the report.",
-)
-@click.option(
-    "--progress/--no-progress",
-    default=True,
-    help="A progress bar on stderr when it is a terminal.",
-)
+@many_variants_options("Language of the report.")
 @click.option(
     "--sensitivity/--no-sensitivity",
     default=True,

@@ -214,50 +214,37 @@ def _targets(r: PlanResult, naming: Naming, lang: str) -> SheetTable:
 
 
 def _breaches(r: PlanResult, naming: Naming, lang: str) -> SheetTable:
+    return _amounts_by_rule(r.breaches, naming, lang, word("breaches", lang))
+
+
+def _amounts_by_rule(items, naming: Naming, lang: str, title: str) -> SheetTable:
+    """Breaches or relaxations: rule, year, nämnd, month, amount, unit, limit."""
     keys = ("rule", "year", "committee", "month", "amount", "unit", "limit")
     columns = [word(k, lang) for k in keys]
     rows = [
         [
-            label(TARGETS, b.rule, lang),
-            b.year,
-            naming.committee(b.committee, lang) or None,
-            label(MONTHS, str(b.month), lang) if b.month else None,
-            b.amount,
-            b.unit,
-            b.limit,
+            label(TARGETS, item.rule, lang),
+            item.year,
+            naming.committee(item.committee, lang) or None,
+            label(MONTHS, str(item.month), lang) if item.month else None,
+            item.amount,
+            item.unit,
+            item.limit,
         ]
-        for b in r.breaches
+        for item in items
     ]
     formats = {columns[1]: "year", columns[4]: "mkr2", columns[6]: "mkr2"}
-    return SheetTable(word("breaches", lang), _frame(rows, columns), formats)
+    return SheetTable(title, _frame(rows, columns), formats)
 
 
 def diagnosis_tables(d: Diagnosis, naming: Naming, lang: str) -> list[SheetTable]:
     """The diagnosis: least relaxations, the rules they press against, each alone."""
     title = word("diagnosis", lang)
-    keys = ("rule", "year", "committee", "month", "amount", "unit", "limit")
-    columns = [word(k, lang) for k in keys]
-    rows = [
-        [
-            label(TARGETS, row.rule, lang),
-            row.year,
-            naming.committee(row.committee, lang) or None,
-            label(MONTHS, str(row.month), lang) if row.month else None,
-            row.amount,
-            row.unit,
-            row.limit,
-        ]
-        for row in d.relaxations
-    ]
-    formats = {columns[1]: "year", columns[4]: "mkr2", columns[6]: "mkr2"}
-    tables = [
-        SheetTable(
-            word("diagnosis_relax", lang),
-            _frame(rows, columns),
-            formats,
-            notes=[title, word("relax", lang)],
-        )
-    ]
+    relaxations = _amounts_by_rule(
+        d.relaxations, naming, lang, word("diagnosis_relax", lang)
+    )
+    relaxations.notes = [title, word("relax", lang)]
+    tables = [relaxations]
     pressing_columns = [word(k, lang) for k in ("rule", "year", "committee", "month")]
     pressing = [
         [
