@@ -22,7 +22,13 @@ from balans.reports.labels import (
     number,
     word,
 )
-from balans.reports.sections import MET, NOT_MET, REPORTED, target_status
+from balans.reports.sections import (
+    FOU_LEVEL_COLUMNS,
+    MET,
+    NOT_MET,
+    REPORTED,
+    target_status,
+)
 from balans.reports.workbook import SheetTable, write_workbook
 from balans.results import Comparison, Diagnosis, PlanResult
 
@@ -462,18 +468,7 @@ def fou_to_xlsx(table: FouTable, naming: Naming, lang: str) -> bytes:
         (f"{word('fou_benchmarks', lang)}: {region}", value)
         for region, value in table.benchmarks.items()
     ]
-    keys = (
-        "fou_level",
-        "fou_all_targets",
-        "fou_extra_savings",
-        "fou_per_100k",
-        "fou_salary",
-        "fou_pre_2021",
-        "fou_phd",
-        "fou_postdoc",
-        "fou_projects",
-        "unallocated",
-    )
+    keys = (*FOU_LEVEL_COLUMNS, "unallocated")
     columns = [word(k, lang) for k in keys]
     rows = [
         [

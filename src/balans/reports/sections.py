@@ -18,6 +18,19 @@ from balans.reports.labels import (
 )
 from balans.results import Comparison, Diagnosis, PlanResult, TargetRow
 
+# The columns of the FoU level table, terminal and workbook alike.
+FOU_LEVEL_COLUMNS = (
+    "fou_level",
+    "fou_all_targets",
+    "fou_extra_savings",
+    "fou_per_100k",
+    "fou_salary",
+    "fou_pre_2021",
+    "fou_phd",
+    "fou_postdoc",
+    "fou_projects",
+)
+
 # Status keys that renderers may colour.
 MET, NOT_MET, BINDING, REPORTED, OFF = "met", "not_met", "binding", "reported", "off"
 
@@ -501,20 +514,7 @@ def fou_sections(table: FouTable, lang: str, naming: Naming) -> list[Section]:
             ]
         )
         statuses.append(MET if row.feasible else NOT_MET)
-    columns = [
-        word(k, lang)
-        for k in (
-            "fou_level",
-            "fou_all_targets",
-            "fou_extra_savings",
-            "fou_per_100k",
-            "fou_salary",
-            "fou_pre_2021",
-            "fou_phd",
-            "fou_postdoc",
-            "fou_projects",
-        )
-    ]
+    columns = [word(k, lang) for k in FOU_LEVEL_COLUMNS]
     notes = [
         f"{word('fou_base', lang)}: {number(table.base_fou_tkr, lang, 0)} tkr "
         f"({word('from_year', lang)} {table.from_year})",

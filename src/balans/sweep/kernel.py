@@ -33,7 +33,6 @@ from balans.units import RELAXED_MKR, TOLERANCE_MKR
 INF = highspy.kHighsInf
 OPTIMAL, INFEASIBLE, ERROR = "optimal", "infeasible", "error"
 EVALUATED = "evaluated"
-STRUCTURE_CHANGED = "structure_changed"
 # A stage's least breach above this proves the plain problem infeasible.
 PROVEN_BREACH = 1e-6
 # Devex dual edge weights: after `setBasis` HiGHS would otherwise recompute

@@ -22,7 +22,6 @@ import numpy as np
 from pydantic import Discriminator, Field, Tag, model_validator
 
 from balans.choices import OBJECTIVES
-from balans.errors import ScenarioError
 from balans.scenario.load import ScenarioBase, load_document, located
 from balans.scenario.schema import Number, Strict, Switch, Whole
 
@@ -328,8 +327,3 @@ def _check_correlations(path: Path, node, spec: RiskSpec, names: set[str]) -> No
             [*where, "matrix"],
             f"is not positive semi-definite (smallest eigenvalue {lowest:.3g})",
         )
-
-
-def spec_error(path: str | Path, message: str) -> ScenarioError:
-    """An error about a spec as a whole."""
-    return ScenarioError(str(path), message)
