@@ -38,7 +38,7 @@ import numpy as np
 from balans.model.data import build_data
 from balans.plan import optimise
 from balans.sweep.design import changes, set_options, variants
-from balans.sweep.kernel import HIGHS_OPTIONS
+from balans.model.lp import SWEEP_OPTIONS as HIGHS_OPTIONS
 from balans.sweep.rows import ChunkSolver, collector_paused
 from balans.sweep.spec import load_sweep_spec
 
@@ -113,11 +113,11 @@ def kernel_round(solver: ChunkSolver, chunk, spec, base) -> dict:
     """One round: every variant of `chunk` through the kernel, timed, its calls kept."""
     kernel = solver.kernels["optimal"]
     layout = solver.layout["optimal"]
-    real = kernel.highs
+    real = kernel.session.highs
     kernel.reset()
     floor_start = bare_copy(real)
     recorder = Recorder(real)
-    kernel.highs = recorder
+    kernel.session.highs = recorder
     data_ms, kernel_ms, variant_calls = [], [], []
     with collector_paused():
         started = time.perf_counter()
@@ -139,7 +139,7 @@ def kernel_round(solver: ChunkSolver, chunk, spec, base) -> dict:
             kernel_ms.append(numbers_ms + 1000 * (time.perf_counter() - t0))
             variant_calls.append(recorder.calls[before:])
         seconds = time.perf_counter() - started
-    kernel.highs = real
+    kernel.session.highs = real
     floor_ms, iterations = [], 0
     with collector_paused():
         for calls in variant_calls:

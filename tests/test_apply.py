@@ -11,10 +11,10 @@ from __future__ import annotations
 import random
 
 import pytest
-from pyomo.contrib.solver.solvers.highs import Highs
 
 from balans.model.build import StructureChanged, apply, build_model
 from balans.model.data import build_data
+from balans.model.lp import LpSession
 from balans.testing import (
     feasible_scenario,
     highs_lp,
@@ -77,8 +77,7 @@ MODELS = [
 def test_apply_gives_the_lp_of_a_fresh_build(mode, objective):
     rng = random.Random(f"{mode}-{objective}")
     m = build_model(build_data(make_scenario().scenario), mode, objective)
-    solver = Highs()
-    solver.set_instance(m)
+    solver = LpSession(m)
     largest = 0.0
     for _ in range(PERTURBATIONS_PER_MODEL):
         variant = build_data(make_scenario(*random_variant(rng)).scenario)
@@ -92,34 +91,29 @@ def test_apply_gives_the_lp_of_a_fresh_build(mode, objective):
 
 
 def test_applied_variant_solves_to_the_fresh_build_objective():
-    """Re-solving the persistent instance after apply gives the rebuilt optimum."""
+    """Re-solving the session after apply gives the rebuilt optimum."""
     m = build_model(build_data(feasible_scenario().scenario), "optimal")
-    solver = Highs()
-    solver.solve(m)
+    session = LpSession(m)
+    session.run()
     variant = build_data(
         feasible_scenario(*random_variant(random.Random(7))).scenario,
     )
     apply(m, variant)
-    updated = solver.solve(
-        m, raise_exception_on_nonoptimal_result=False, load_solutions=False
-    )
-    rebuilt = Highs().solve(
-        build_model(variant, "optimal"),
-        raise_exception_on_nonoptimal_result=False,
-        load_solutions=False,
-    )
-    assert updated.termination_condition == rebuilt.termination_condition
-    if rebuilt.incumbent_objective is not None:
-        assert updated.incumbent_objective == pytest.approx(
-            rebuilt.incumbent_objective, rel=1e-9, abs=1e-9
+    session.refresh()
+    updated = session.run()
+    fresh = LpSession(build_model(variant, "optimal"))
+    rebuilt = fresh.run()
+    assert updated == rebuilt
+    if rebuilt == "optimal":
+        assert session.objective_value() == pytest.approx(
+            fresh.objective_value(), rel=1e-9, abs=1e-9
         )
 
 
 def test_a_changed_number_changes_the_lp():
     """The equality check is not vacuous: one interest rate moves a coefficient."""
     m = build_model(build_data(make_scenario().scenario), "optimal")
-    solver = Highs()
-    solver.set_instance(m)
+    solver = LpSession(m)
     before = highs_lp(m, solver)
     apply(m, build_data(make_scenario("assumptions.interest_rate_pct.2027=6").scenario))
     structural, difference = lp_differences(before, highs_lp(m, solver))

@@ -89,7 +89,7 @@ def test_kernel_lp_equals_a_fresh_build_on_random_variants(mode):
         pairs.append((("assumptions", "lpik_pct", "2028"), float(rng.uniform(1, 5))))
         data = build_data(base.variant(pairs))
         kernel.hold_plain(data)
-        ours = lp_by_names(kernel.highs.getLp(), rows, columns)
+        ours = lp_by_names(kernel.session.highs.getLp(), rows, columns)
         fresh = highs_lp(build_model(data, mode))
         ours["offset"] = fresh["offset"]  # the kernel reads the objective elsewhere
         structural, difference = lp_differences(ours, fresh)
@@ -103,10 +103,10 @@ def test_a_changed_interest_rate_changes_the_kernel_lp():
     kernel = Kernel(build_data(base.load().scenario), "optimal")
     rows, columns = kernel.names()
     kernel.hold_plain(build_data(base.load().scenario))
-    before = lp_by_names(kernel.highs.getLp(), rows, columns)
+    before = lp_by_names(kernel.session.highs.getLp(), rows, columns)
     pairs = [(("assumptions", "interest_rate_pct", "2028"), 5.5)]
     kernel.hold_plain(build_data(base.variant(pairs)))
-    after = lp_by_names(kernel.highs.getLp(), rows, columns)
+    after = lp_by_names(kernel.session.highs.getLp(), rows, columns)
     assert lp_differences(before, after)[1] > 0.001
 
 

@@ -15,50 +15,46 @@ import pyomo.environ as pyo
 
 from balans.model.build import build_model
 from balans.model.data import ModelData, build_data
+from balans.model.lp import INFEASIBLE, InfeasibleSet, LpSession
 from balans.model.rules.common import RuleParts, split_index
+from balans.priorities import Priorities
 from balans.results import Diagnosis, Relaxation, RelaxationAlone, RulePlace
 from balans.scenario.load import LoadedScenario
-from balans.solve import InfeasibleSet, infeasible_set, solve_model
+from balans.solve import solve
 from balans.units import RELAXED_MKR as RELAXED
 
 
-def diagnose(m: pyo.ConcreteModel, data: ModelData) -> Diagnosis:
-    """Explain an infeasible optimal-mode model; leaves the model elastic."""
-    every = list(m.rule_parts.values())
-    enabled = [p for p in every if data.rules.enabled[p.rule.key] and len(p.index)]
-    m.objective.deactivate()
-    m.elastic_objective = pyo.Objective(
-        expr=sum(
-            data.rules.penalty[p.rule.key] * sum(p.slack.values()) for p in enabled
-        )
-    )
-    _free_slacks(every, enabled)
-    outcome = solve_model(m, duals=True)
-    if not outcome.optimal:
-        return Diagnosis(relaxations=[], pressing=[], alone=[], status=outcome.status)
-    relaxations = _relaxations(m, enabled)
+def diagnose(priorities: Priorities, data: ModelData) -> Diagnosis:
+    """Explain an infeasible optimal-mode plan: elastic re-solves on its session."""
+    session = priorities.session
+    enabled = [
+        p
+        for p in session.m.rule_parts.values()
+        if p.rule.key in priorities.slack_cols and len(p.index)
+    ]
+    relaxed = priorities.relax(data)
+    if relaxed is None:
+        return Diagnosis(relaxations=[], pressing=[], alone=[], status=INFEASIBLE)
+    x, duals = session.solution(), session.row_duals()
+    relaxations = _relaxations(session, enabled, x)
     relaxed_keys = {row.rule for row in relaxations}
-    pressing = _pressing(m, enabled, outcome.duals, relaxed_keys)
-    alone = [_alone(m, every, parts) for parts in enabled]
-    _free_slacks(every, enabled)
+    pressing = _pressing(session, enabled, x, duals, relaxed_keys)
+    alone = [_alone(priorities, data, parts) for parts in enabled]
     return Diagnosis(
         relaxations=relaxations, pressing=pressing, alone=alone, status="ok"
     )
 
 
-def _free_slacks(every: list[RuleParts], free: list[RuleParts]) -> None:
-    """Let the slacks of `free` take any value >= 0; fix every other at zero."""
-    for parts in every:
-        ub = None if parts in free else 0.0
-        for var in parts.slack.values():
-            var.setub(ub)
+def _slack_value(session: LpSession, x, var) -> float:
+    col = session.col_of.get(id(var))
+    return 0.0 if col is None else float(x[col])
 
 
-def _relaxations(m: pyo.ConcreteModel, specs: list[RuleParts]) -> list[Relaxation]:
+def _relaxations(session: LpSession, specs: list[RuleParts], x) -> list[Relaxation]:
     rows = []
     for parts in specs:
         for index, var in parts.slack.items():
-            amount = pyo.value(var)
+            amount = _slack_value(session, x, var)
             if amount > RELAXED:
                 place = _place(parts, index)
                 rows.append(
@@ -77,29 +73,24 @@ def _relaxations(m: pyo.ConcreteModel, specs: list[RuleParts]) -> list[Relaxatio
 
 
 def _pressing(
-    m: pyo.ConcreteModel,
-    specs: list[RuleParts],
-    duals: dict[str, float],
-    relaxed: set[str],
+    session: LpSession, specs: list[RuleParts], x, duals, relaxed: set[str]
 ) -> list[RulePlace]:
     """Rules held exactly at their limit that the relaxations push against."""
     rows = []
     for parts in specs:
         for index in parts.constraint:
-            dual = duals.get(parts.constraint[index].name, 0.0)
-            slack = pyo.value(parts.slack[index])
+            row = session.row_of.get(parts.constraint[index])
+            dual = 0.0 if row is None else duals[row]
+            slack = _slack_value(session, x, parts.slack[index])
             if abs(dual) > RELAXED and slack <= RELAXED:
                 rows.append(_place(parts, index))
     return rows
 
 
-def _alone(
-    m: pyo.ConcreteModel, every: list[RuleParts], only: RuleParts
-) -> RelaxationAlone:
+def _alone(priorities: Priorities, data: ModelData, only: RuleParts) -> RelaxationAlone:
     """The least total relaxation of one rule family that makes a plan possible."""
-    _free_slacks(every, [only])
-    outcome = solve_model(m, duals=False)
-    if not outcome.optimal:
+    relaxed = priorities.relax(data, [only.rule.key])
+    if relaxed is None:
         return RelaxationAlone(
             rule=only.rule.key,
             possible=False,
@@ -107,9 +98,10 @@ def _alone(
             amount_mkr=None,
             by_year={},
         )
+    x = priorities.session.solution()
     by_year: dict[int, float] = {}
     for index, var in only.slack.items():
-        amount = pyo.value(var)
+        amount = _slack_value(priorities.session, x, var)
         if amount > RELAXED:
             year, _, _ = split_index(index)
             by_year[year] = by_year.get(year, 0.0) + amount
@@ -169,23 +161,26 @@ def diagnose_scenario(
     s = loaded.scenario
     data = build_data(s)
     m = build_model(data, "optimal", objective)
-    outcome = solve_model(m, duals=False)
-    result = ScenarioDiagnosis(s.name, s.title, feasible=outcome.optimal)
-    if outcome.optimal:
+    solved = solve(m, data, strict=True, duals=False)
+    result = ScenarioDiagnosis(s.name, s.title, feasible=solved.outcome.optimal)
+    if solved.outcome.optimal:
         return result
-    result.conflict = conflict_members(m, infeasible_set(m))
-    fresh = build_model(data, "optimal", objective)
-    solve_model(fresh, duals=False)
-    result.diagnosis = diagnose(fresh, data)
+    session = solved.session
+    result.conflict = conflict_members(session, session.infeasible_set())
+    result.diagnosis = diagnose(solved.priorities, data)
     return result
 
 
-def conflict_members(m: pyo.ConcreteModel, iis: InfeasibleSet) -> list[ConflictMember]:
+def conflict_members(session: LpSession, iis: InfeasibleSet) -> list[ConflictMember]:
     """The IIS in the scenario's words: rules first, then identities, then bounds."""
+    m = session.m
     rule_of = {id(p.constraint): p for p in m.rule_parts.values()}
     slack_of = {id(p.slack) for p in m.rule_parts.values()}
     rules, identities, bounds = [], [], []
-    for con, bound in iis.rows.items():
+    for row, bound in iis.rows.items():
+        if row >= session.n_rows:
+            continue  # a held row: free while every target is held
+        con = session.rows[row]
         parts = rule_of.get(id(con.parent_component()))
         if parts is not None:
             index = con.index()
@@ -204,7 +199,8 @@ def conflict_members(m: pyo.ConcreteModel, iis: InfeasibleSet) -> list[ConflictM
             )
         else:
             identities.append(_unruled("identity", con, bound))
-    for var, bound in iis.columns.items():
+    for col, bound in iis.columns.items():
+        var = session.columns[col]
         # A rule's slack (held at 0) or a free variable restricts nothing itself.
         if id(var.parent_component()) not in slack_of and bound != "free":
             bounds.append(_unruled("bound", var, bound))

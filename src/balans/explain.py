@@ -27,11 +27,12 @@ import pyomo.environ as pyo
 from balans.errors import BalansError
 from balans.model.build import build_model
 from balans.model.data import ModelData, build_data
+from balans.model.lp import OPTIMAL, BasisPrices, LpSession
 from balans.model.registry import LP_RULES
 from balans.model.rules.common import PRIORITY_ORDER, Rule, RuleParts, split_index
-from balans.priorities import Stage, solve_by_priority
+from balans.priorities import Stage
 from balans.scenario.load import load_scenario
-from balans.solve import INFEASIBLE, BasisPrices, basis_prices, solve_model
+from balans.solve import Solved, solve
 
 PRICE_ZERO = 1e-9  # smaller prices are reported as 0 (degenerate, free)
 
@@ -147,11 +148,19 @@ class Explanation:
 
 @dataclass
 class Priced:
-    """The solved model kept for re-pricing (tests re-solve it with a limit moved)."""
+    """The solved plan kept for re-pricing (tests re-solve it with a limit moved).
+
+    `final_cost` is the cost vector of the stage the prices belong to (the
+    objective's first stage, aims weighed in); re-solving the session with it
+    and the same held rows is what a held price predicts.
+    """
 
     model: pyo.ConcreteModel
     data: ModelData
     explanation: Explanation
+    session: LpSession | None = None
+    final_cost: Any = None
+    final_stage: str = "plain"
 
 
 def explain(
@@ -162,6 +171,39 @@ def explain(
 ) -> Explanation:
     """The explanation of a scenario file (with `--set` overrides)."""
     return price_plan(scenario_file, overrides, objective, strict).explanation
+
+
+class _StagePricer:
+    """A stage hook: prices each priority stage, and the objective's first stage."""
+
+    def __init__(self, m: pyo.ConcreteModel, session: LpSession, data, keys) -> None:
+        self.m, self.session, self.data, self.keys = m, session, data, keys
+        self.primary, _ = session.cost_of(m.primary)
+        self.stages: dict[str, BasisPrices] = {}
+        self.final: BasisPrices | None = None
+        self.ranges: dict[int, tuple[float, float]] = {}
+        self.cost, self.stage = None, "plain"
+
+    def __call__(self, stage: str, cost) -> None:
+        if stage in PRIORITY_ORDER:
+            self.stages[stage] = self.session.prices(cost)
+        elif stage in ("plain", "final"):
+            self.final = self.session.prices(self.primary)
+            self.cost, self.stage = cost.copy(), stage
+            self.ranges = self._ranges()
+
+    def _ranges(self) -> dict[int, tuple[float, float]]:
+        """The price range of every binding rule row (walked past degenerate bases)."""
+        out = {}
+        for parts in _enabled(self.m, self.data):
+            for index in parts.index:
+                row = self.session.row_of.get(parts.constraint[index])
+                price = None if row is None else self.final.rows[row]
+                if price is not None and price.active:
+                    out[row] = self.session.price_range(
+                        row, self.primary, self.stage, price
+                    )
+        return out
 
 
 def price_plan(
@@ -175,49 +217,50 @@ def price_plan(
     s = loaded.scenario
     data = build_data(s)
     m = build_model(data, "optimal", objective)
-    outcome = solve_model(m, duals=False)
-    stages: list[Stage] = []
-    stage_prices: dict[str, BasisPrices] = {}
-    if outcome.status == INFEASIBLE and not (strict or s.planning.strict):
-
-        def price_stage(m, level, breach):
-            # A MILP's stages have no basis to price: a MILP closest plan gets
-            # the held prices of its fixed-integer LP only (no re-planned price).
-            if all(v.is_continuous() for v in m.component_data_objects(pyo.Var)):
-                stage_prices[level] = basis_prices(m, breach)
-
-        outcome, stages = solve_by_priority(m, data, after_stage=price_stage)
+    session = LpSession(m)
+    keys = _OverrideKeys(scenario_file, overrides, data)
+    strict = strict or s.planning.strict
+    pricer = _StagePricer(m, session, data, keys)
+    mip = session.is_mip()
+    solved = solve(m, data, strict, duals=False, hook=None if mip else pricer, session=session)
     explanation = Explanation(
         scenario=s.name,
         title=s.title,
-        status=outcome.status,
+        status=solved.outcome.status,
         objective_name=m.objective_name,
         objective=None,
-        problem_type=outcome.problem_type,
-        stages=stages,
+        problem_type=solved.outcome.problem_type,
+        stages=solved.plan.stages,
         applied_overrides=list(loaded.applied_overrides),
     )
     explanation.stage_penalty = {
-        stage.priority: _common_penalty(data, stage.priority) for stage in stages
+        stage.priority: _common_penalty(data, stage.priority)
+        for stage in solved.plan.stages
     }
-    if not outcome.optimal:
-        return Priced(m, data, explanation)
-    activate_final_objective(m)
-    if outcome.problem_type == "MILP":
-        fix_integer_choices(m)
-        outcome = solve_model(m, duals=False)
-        if not outcome.optimal:
-            raise BalansError(
-                f"{s.name}: the LP with the integer choices fixed has no optimum "
-                f"({outcome.termination})"
-            )
+    if not solved.outcome.optimal:
+        return Priced(m, data, explanation, session)
+    if mip:
+        solved = _fixed_integer_plan(solved, data, strict, pricer, s.name)
         explanation.integers_fixed = True
     explanation.objective = pyo.value(m.primary)
-    prices = basis_prices(m, m.primary)
-    keys = _OverrideKeys(scenario_file, overrides, data)
-    explanation.rules = rule_prices(m, data, prices, keys, stage_prices)
-    explanation.levers = lever_prices(m, prices)
-    return Priced(m, data, explanation)
+    explanation.rules = rule_prices(m, data, pricer, keys)
+    explanation.levers = lever_prices(m, session, pricer.final)
+    return Priced(m, data, explanation, session, pricer.cost, pricer.stage)
+
+
+def _fixed_integer_plan(solved: Solved, data, strict, pricer, name) -> Solved:
+    """A MILP's plan as an LP: the integer choices fixed, the stages solved again."""
+    session = solved.session
+    session.fix_integers()
+    again = solve(
+        session.m, data, strict, duals=False, hook=pricer, session=session
+    )
+    if again.outcome.status != OPTIMAL:
+        raise BalansError(
+            f"{name}: the LP with the integer choices fixed has no optimum "
+            f"({again.outcome.termination})"
+        )
+    return again
 
 
 def _common_penalty(data: ModelData, level: str) -> float | None:
@@ -229,24 +272,6 @@ def _common_penalty(data: ModelData, level: str) -> float | None:
     return penalties.pop() if len(penalties) == 1 else None
 
 
-def activate_final_objective(m: pyo.ConcreteModel) -> None:
-    """Make the objective of the last stage the active one (aims weighed in)."""
-    final = getattr(m, "objective_with_aims", None)
-    if final is None:
-        return
-    m.objective.deactivate()
-    final.activate()
-
-
-def fix_integer_choices(m: pyo.ConcreteModel) -> None:
-    """Fix every integer variable at its value and make it continuous: an LP."""
-    for var in m.component_data_objects(pyo.Var):
-        if not var.is_continuous():
-            value = round(pyo.value(var))
-            var.domain = pyo.Reals
-            var.fix(value)
-
-
 def percent_scale(rule: Rule, data: ModelData, year: int) -> float:
     """Mkr of the LP limit per unit of the reported limit (per % for ratio rules)."""
     if rule.unit == "%":
@@ -255,30 +280,27 @@ def percent_scale(rule: Rule, data: ModelData, year: int) -> float:
 
 
 def rule_prices(
-    m: pyo.ConcreteModel,
-    data: ModelData,
-    prices: BasisPrices,
-    keys: _OverrideKeys,
-    stage_prices: dict[str, BasisPrices] | None = None,
+    m: pyo.ConcreteModel, data: ModelData, pricer: _StagePricer, keys: _OverrideKeys
 ) -> list[RulePrice]:
     """Every enabled rule index held at its limit, priced in the rule's unit."""
     rows = []
+    session, stages = pricer.session, pricer.stages
+    held_levels = [level for level in PRIORITY_ORDER if level in session.held]
     for parts in _enabled(m, data):
         for index in parts.index:
-            con = parts.constraint[index]
-            row = prices.rows.get(con)
-            if row is None or not row.active:
+            row = session.row_of.get(parts.constraint[index])
+            if row is None or not pricer.final.rows[row].active:
                 continue
-            price = _rule_price(parts, index, row, data, keys)
-            if stage_prices and len(stage_prices) == len(_held_levels(m)):
-                price = _replanned(m, con, price, prices, stage_prices, data)
+            price = _rule_price(parts, index, row, pricer, data, keys)
+            if stages and len(stages) == len(held_levels):
+                price = _replanned(session, row, price, pricer.final, stages, data)
             rows.append(price)
     return rows
 
 
 def _replanned(
-    m: pyo.ConcreteModel,
-    con,
+    session: LpSession,
+    row: int,
     price: RulePrice,
     final: BasisPrices,
     stages: dict[str, BasisPrices],
@@ -291,16 +313,16 @@ def _replanned(
     p(row) + sum_k p(held_k) dL_k (p: each basis's price, held_k: stage k's
     "least breach held" row, whose bound moves one for one with L_k).
     """
-    scale = percent_scale(m.rule_parts[price.rule].rule, data, price.year)
+    scale = percent_scale(session.m.rule_parts[price.rule].rule, data, price.year)
     moved: dict[str, float] = {}
     for level, stage in stages.items():
-        change = _price_of(stage, con)
+        change = _price_of(stage, row)
         for earlier, earlier_change in moved.items():
-            change += _price_of(stage, _held(m, earlier)) * earlier_change
+            change += _price_of(stage, session.held[earlier]) * earlier_change
         moved[level] = change
-    total = _price_of(final, con)
+    total = _price_of(final, row)
     for level, change in moved.items():
-        total += _price_of(final, _held(m, level)) * change
+        total += _price_of(final, session.held[level]) * change
     return replace(
         price,
         replanned_price=_clean(total * scale),
@@ -308,40 +330,34 @@ def _replanned(
     )
 
 
-def _held_levels(m: pyo.ConcreteModel) -> list[str]:
-    """The priority levels whose least breach the model holds."""
-    return [level for level in PRIORITY_ORDER if hasattr(m, f"{level}_breach_held")]
-
-
-def _held(m: pyo.ConcreteModel, level: str):
-    return getattr(m, f"{level}_breach_held")
-
-
-def _price_of(prices: BasisPrices, con) -> float:
-    row = prices.rows.get(con)
-    return 0.0 if row is None else row.price
+def _price_of(prices: BasisPrices, row: int) -> float:
+    found = prices.rows.get(row)
+    return 0.0 if found is None else found.price
 
 
 def _enabled(m: pyo.ConcreteModel, data: ModelData) -> list[RuleParts]:
     return [p for p in m.rule_parts.values() if data.rules.enabled[p.rule.key]]
 
 
-def _rule_price(parts: RuleParts, index, row, data: ModelData, keys) -> RulePrice:
+def _rule_price(parts: RuleParts, index, row: int, pricer, data, keys) -> RulePrice:
     rule = parts.rule
     year, committee, month = split_index(index)
     scale = percent_scale(rule, data, year)
     limit = pyo.value(parts.limit[index])
+    priced = pricer.final.rows[row]
+    low_bound, high_bound = pricer.ranges.get(
+        row, (priced.bound_low, priced.bound_high)
+    )
     # The row's bound moves one for one with the limit (the limit is its constant).
-    low = limit + (row.bound_low - row.bound)
-    high = limit + (row.bound_high - row.bound)
+    low = limit + (low_bound - priced.bound)
+    high = limit + (high_bound - priced.bound)
     override, reason = keys.override(rule, index)
-    price = row.price * scale
     return RulePrice(
         rule=rule.key,
         year=year,
         month=month,
         committee=committee,
-        shadow_price=_clean(price),
+        shadow_price=_clean(priced.price * scale),
         unit="%" if rule.unit == "%" else rule.slack_unit,
         limit=limit / scale,
         range_low=_finite(low / scale),
@@ -353,12 +369,15 @@ def _rule_price(parts: RuleParts, index, row, data: ModelData, keys) -> RulePric
     )
 
 
-def lever_prices(m: pyo.ConcreteModel, prices: BasisPrices) -> list[LeverPrice]:
+def lever_prices(
+    m: pyo.ConcreteModel, session: LpSession, prices: BasisPrices
+) -> list[LeverPrice]:
     """Every free lever sitting on a bound, with the cost of moving it inwards."""
     rows = []
     for name, unit in LEVERS.items():
         for index, var in getattr(m, name).items():
-            column = prices.columns.get(var)
+            col = session.col_of.get(id(var))
+            column = None if col is None else prices.columns.get(col)
             if var.fixed or column is None or column.at is None:
                 continue
             if var.lb is not None and var.ub is not None and var.ub - var.lb < 1e-9:

@@ -27,12 +27,12 @@ def make_scenario(*overrides: str, base: Path = DECIDED) -> LoadedScenario:
     return load_scenario(base, overrides)
 
 
-def highs_lp(m, solver=None) -> dict:
+def highs_lp(m, session=None) -> dict:
     """The LP HiGHS holds for model `m`, keyed by Pyomo names (for comparisons).
 
-    With `solver` (a persistent `pyomo.contrib.solver` HiGHS instance that has
-    seen `m`), its model is first brought up to date with `m`, as a re-solve
-    would; without it, a new instance reads `m` from scratch.
+    With `session` (an `LpSession` opened on `m`), it first reads `m`'s numbers
+    again (after `apply`), as a re-solve would; without it, a new session
+    translates `m` from scratch.
 
     Returns:
         {"matrix": {(row, column): coefficient}, "rows": {row: (lower, upper)},
@@ -40,18 +40,17 @@ def highs_lp(m, solver=None) -> dict:
         "offset": objective constant, "sense": "min" or "max"}
 
     """
-    import pyomo.environ as pyo
-    from pyomo.contrib.solver.solvers.highs import Highs
+    from balans.model.lp import LpSession
 
-    if solver is None:
-        solver = Highs()
-        solver.set_instance(m)
+    if session is None:
+        session = LpSession(m)
     else:
-        solver.update()
-    names = {id(v): v.name for v in m.component_data_objects(pyo.Var)}
-    column = {i: names[v] for v, i in solver._pyomo_var_to_solver_var_map.items()}
-    row = {i: c.name for c, i in solver._pyomo_con_to_solver_con_map.items()}
-    return lp_by_names(solver._solver_model.getLp(), row, column)
+        session.refresh()
+    rows, columns = session.names()
+    lp = lp_by_names(session.highs.getLp(), rows, columns)
+    lp["cost"] = {name: float(session.cost[j]) for j, name in columns.items()}
+    lp["offset"] = session.offset
+    return lp
 
 
 def lp_by_names(lp, row: dict[int, str], column: dict[int, str]) -> dict:

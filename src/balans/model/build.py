@@ -694,19 +694,31 @@ def define_objective(m: pyo.ConcreteModel, data: ModelData, name: str) -> None:
     define_tie_break(m)
     define_smoothing(m)
     define_lever_costs(m)
+    if name == "max-margin":
+        define_margin_objective(m, data)
+        m.primary = pyo.Expression(expr=m.margin)
+    elif name == "max-fou":
+        define_fou_objective(m)
+        m.primary = pyo.Expression(expr=m.fou_floor)
+        then = data.objective if data.objective != "max-fou" else "min-savings"
+        m.then_objective = pyo.Expression(expr=_savings_objective(m, then))
+        m.then_objective_name = then
+    else:
+        m.objective = pyo.Objective(expr=_savings_objective(m, name))
+    m.objective_name = name
+
+
+def _savings_objective(m: pyo.ConcreteModel, name: str):
+    """The full objective of a savings objective (sets `m.primary` where it is new)."""
     secondary = m.smoothing + m.lever_costs + TIE_BREAK * m.tie_break
     if name == "min-savings":
-        m.primary = pyo.Expression(expr=m.weighted_savings)
-        m.objective = pyo.Objective(expr=m.primary + secondary)
+        primary = m.weighted_savings
     elif name == "min-burden":
-        m.primary = pyo.Expression(
-            expr=sum(
-                m.savings_weight[c] * m.cumulative_savings[y, c]
-                for y in m.years
-                for c in m.committees
-            )
+        primary = sum(
+            m.savings_weight[c] * m.cumulative_savings[y, c]
+            for y in m.years
+            for c in m.committees
         )
-        m.objective = pyo.Objective(expr=m.primary + secondary)
     elif name == "fair-share":
         m.largest_share = pyo.Var(bounds=(0, None))
         m.share_at_most_largest = pyo.Constraint(
@@ -716,24 +728,19 @@ def define_objective(m: pyo.ConcreteModel, data: ModelData, name: str) -> None:
                 m.cumulative_savings[y, c] <= m.largest_share * m.cost_pressure[y, c]
             ),
         )
-        m.primary = pyo.Expression(expr=100 * m.largest_share)  # percent
-        # 1000 Mkr per percentage point: the share first, then the least savings.
-        m.objective = pyo.Objective(
-            expr=1000 * m.primary + m.weighted_savings + secondary
-        )
+        primary = 100 * m.largest_share  # percent
     elif name == "closest-to-decided":
         define_distance_to_decided(m)
-        m.primary = pyo.Expression(expr=m.distance_to_decided)
-        m.objective = pyo.Objective(expr=m.primary + secondary)
-    elif name == "max-margin":
-        define_margin_objective(m, data)
-        m.primary = pyo.Expression(expr=m.margin)
-    elif name == "max-fou":
-        define_fou_objective(m)
-        m.primary = pyo.Expression(expr=m.fou_floor)
+        primary = m.distance_to_decided
     else:
         raise ValueError(f"unknown objective {name!r}")
-    m.objective_name = name
+    if not hasattr(m, "primary"):
+        m.primary = pyo.Expression(expr=primary)
+        primary = m.primary
+    if name == "fair-share":
+        # 1000 Mkr per percentage point: the share first, then the least savings.
+        return 1000 * primary + m.weighted_savings + secondary
+    return primary + secondary
 
 
 def apply_objective_data(m: pyo.ConcreteModel, data: ModelData, put: Put) -> None:
@@ -881,20 +888,17 @@ def define_savings_budget(m: pyo.ConcreteModel) -> None:
 def define_fou_objective(m: pyo.ConcreteModel) -> None:
     """The highest FoU level every year from fou.from_year can keep (max-min).
 
-    Savings are capped at fou.savings_limit (default the decided plan's); the
-    lowest FoU level over the years is maximised, then the sum of levels.
+    Savings are capped at fou.savings_limit (default the decided plan's). This
+    is the first stage of a lexicographic objective: with the FoU level held,
+    `then_objective` (the scenario's own objective) decides everything else
+    (priorities.Priorities), so no plan detail rests on a tiny weight.
     """
     define_savings_budget(m)
     m.fou_floor = pyo.Var(bounds=(0, None))
     m.fou_floor_below = pyo.Constraint(
         m.fou_years, rule=lambda m, y: m.fou_floor <= m.fou_tkr[y]
     )
-    m.objective = pyo.Objective(
-        expr=-tkr_to_mkr(m.fou_floor)
-        - TIE_BREAK * sum(tkr_to_mkr(m.fou_tkr[y]) for y in m.fou_years)
-        + TIE_BREAK**2 * (m.weighted_savings + m.tie_break)
-        + TIE_BREAK * m.lever_costs
-    )
+    m.objective = pyo.Objective(expr=-tkr_to_mkr(m.fou_floor))
 
 
 def fix_decided_structure(m: pyo.ConcreteModel) -> None:
