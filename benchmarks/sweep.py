@@ -36,9 +36,9 @@ import highspy
 import numpy as np
 
 from balans.model.data import build_data
+from balans.model.lp import SWEEP_OPTIONS as HIGHS_OPTIONS
 from balans.plan import optimise
 from balans.sweep.design import changes, set_options, variants
-from balans.model.lp import SWEEP_OPTIONS as HIGHS_OPTIONS
 from balans.sweep.rows import ChunkSolver, collector_paused
 from balans.sweep.spec import load_sweep_spec
 

@@ -11,26 +11,82 @@ from balans.errors import VerificationError
 from balans.model.build import apply, build_model
 from balans.model.data import build_data
 from balans.plan import optimise
-from balans.solve import solve_model, write_model
+from balans.scenario.load import load_scenario
 from balans.testing import SCENARIOS, feasible_scenario, make_scenario, tiny_loaded
 from balans.verify import verify_plan
 
 
-@pytest.mark.parametrize("suffix", [".mps", ".lp"])
-def test_written_model_solved_independently_gives_the_same_objective(tmp_path, suffix):
-    loaded = feasible_scenario()
-    data = build_data(loaded.scenario)
-    m = build_model(data, "optimal")
-    path = write_model(m, tmp_path / f"model{suffix}")
-    outcome = solve_model(m)
+def _solve_exported(path):
+    """Solve an exported LP in a bare highspy: (objective, {column name: value})."""
     highs = highspy.Highs()
     highs.setOptionValue("output_flag", False)
     highs.readModel(str(path))
     highs.run()
     assert highs.getModelStatus() == highspy.HighsModelStatus.kOptimal
-    assert highs.getInfo().objective_function_value == pytest.approx(
-        outcome.objective, rel=1e-7
+    lp = highs.getLp()
+    values = dict(zip(lp.col_names_, highs.getSolution().col_value, strict=True))
+    return highs.getInfo().objective_function_value, values
+
+
+def _primary_at(values, loaded, objective=None):
+    """The reported objective (the primary) evaluated at an exported LP's solution."""
+    from balans.model.lp import LpSession, lp_name
+
+    m = build_model(build_data(loaded.scenario), "optimal", objective)
+    session = LpSession(m)
+    cost, constant = session.cost_of(m.primary)
+    x = [values[lp_name(var.name)] for var in session.columns]
+    return float(cost @ x + constant)
+
+
+SHIPPED = sorted(SCENARIOS.glob("*.yaml"))
+
+
+def test_the_exported_model_is_the_plan_for_every_shipped_scenario(tmp_path):
+    """--write-model writes the LP whose optimum is the printed plan (closest plan:
+    its final stage with the earlier stages held), in .mps and .lp alike."""
+    for number, scenario in enumerate(SHIPPED):
+        loaded = load_scenario(scenario)
+        suffix = ".lp" if number % 2 else ".mps"
+        path = tmp_path / f"{scenario.stem}{suffix}"
+        plan = optimise(loaded, model_path=path, findings=False)
+        assert path.read_text().splitlines()[0].lstrip("*\\ ").startswith("balans:")
+        if plan.status != "optimal":
+            continue  # strict and infeasible: the plain LP (tested below)
+        objective, values = _solve_exported(path)
+        assert objective == pytest.approx(plan.solver["lp_objective"], rel=1e-6)
+        assert _primary_at(values, loaded) == pytest.approx(plan.objective, rel=1e-6)
+        for committee, row in plan.committees.items():
+            for year, amount in row["savings"].items():
+                name = f"savings({year}_{committee})"
+                assert values[name] == pytest.approx(amount, abs=1e-5), name
+
+
+def test_every_stage_can_be_exported_and_the_last_is_the_plan(tmp_path):
+    loaded = load_scenario(SCENARIOS / "rjh-2026-decided.yaml")
+    path = tmp_path / "plan.mps"
+    plan = optimise(loaded, model_path=path, findings=False, write_stages=True)
+    written = sorted(p.name for p in tmp_path.iterdir())
+    assert written == ["plan.council.mps", "plan.final.mps", "plan.law.mps", "plan.mps"]
+    law, _ = _solve_exported(tmp_path / "plan.law.mps")
+    assert law == pytest.approx(
+        plan.solver["priorities"][0]["weighted_breach"], rel=1e-6
     )
+    final, _ = _solve_exported(tmp_path / "plan.final.mps")
+    assert final == pytest.approx(plan.solver["lp_objective"], rel=1e-6)
+
+
+def test_a_strict_infeasible_export_is_the_plain_lp_and_says_so(tmp_path):
+    loaded = load_scenario(SCENARIOS / "rjh-2026-decided.yaml")
+    path = tmp_path / "strict.lp"
+    plan = optimise(loaded, model_path=path, findings=False, strict=True)
+    assert plan.status == "infeasible"
+    assert "no feasible plan" in path.read_text().splitlines()[1]
+    highs = highspy.Highs()
+    highs.setOptionValue("output_flag", False)
+    highs.readModel(str(path))
+    highs.run()
+    assert highs.getModelStatus() == highspy.HighsModelStatus.kInfeasible
 
 
 NO_RESULT_TARGET = "rules.result_target.enabled=false"
@@ -195,56 +251,40 @@ def test_interest_rate_reaches_the_result(decided_scenario):
 
 
 def test_updating_a_parameter_and_resolving_equals_a_rebuild():
-    """Variants change numbers, not structure: a persistent re-solve must agree."""
-    from pyomo.contrib.solver.common.factory import SolverFactory
+    """Variants change numbers, not structure: a warm session re-solve must agree."""
+    from balans.model.lp import LpSession
 
     loaded = feasible_scenario()
     m = build_model(build_data(loaded.scenario), "optimal")
-    solver = SolverFactory("highs")
-    solver.solve(m)
+    session = LpSession(m)
+    assert session.run() == "optimal"
     variant = feasible_scenario(
         *(f"assumptions.interest_rate_pct.{y}=5.0" for y in range(2026, 2031)),
         "rules.liquidity_floor.floor.2027=250",
     )
     apply(m, build_data(variant.scenario))
-    updated = solver.solve(m).incumbent_objective
-    rebuilt = solve_model(build_model(build_data(variant.scenario), "optimal"))
-    assert updated == pytest.approx(rebuilt.objective, rel=1e-9)
-
-
-class _StoppedSolver:
-    """A stand-in for HiGHS that stops at its time limit."""
-
-    def __init__(self, condition):
-        self.condition = condition
-
-    def solve(self, model, **options):
-        from types import SimpleNamespace
-
-        return SimpleNamespace(
-            termination_condition=self.condition, solver_version=(1, 15, 1)
-        )
+    session.refresh()
+    assert session.run() == "optimal"
+    fresh = LpSession(build_model(build_data(variant.scenario), "optimal"))
+    assert fresh.run() == "optimal"
+    assert session.objective_value() == pytest.approx(fresh.objective_value(), rel=1e-9)
 
 
 @pytest.mark.parametrize(
-    ("condition", "words"),
+    ("status", "words"),
     [
-        ("maxTimeLimit", "stopped before proving an optimum"),
+        ("time_limit", "stopped before proving an optimum"),
         ("error", "could not solve the model"),
     ],
 )
-def test_solver_trouble_gets_its_own_message_and_exit_code(
-    monkeypatch, condition, words
-):
+def test_solver_trouble_gets_its_own_message_and_exit_code(monkeypatch, status, words):
     from click.testing import CliRunner
-    from pyomo.contrib.solver.common.results import TerminationCondition
 
-    from balans import solve
     from balans.cli import main
+    from balans.model.lp import LpSession
     from balans.testing import DECIDED
 
-    stopped = _StoppedSolver(getattr(TerminationCondition, condition))
-    monkeypatch.setattr(solve, "SolverFactory", lambda name: stopped)
+    monkeypatch.setattr(LpSession, "run", lambda self, *args, **kwargs: status)
     result = CliRunner().invoke(main, ["solve", str(DECIDED), "--time-limit", "1"])
     assert result.exit_code == 3
     assert words in result.output

@@ -228,7 +228,13 @@ def evaluate_command(
 @click.option(
     "--write-model",
     type=click.Path(dir_okay=False),
-    help="Also write the LP (.mps or .lp) for any other solver.",
+    help="Also write the LP (.mps or .lp) whose optimum is the printed plan "
+    "(for a closest plan: its final stage, earlier stages held as rows).",
+)
+@click.option(
+    "--write-stages",
+    is_flag=True,
+    help="With --write-model: also write every stage as NAME.<stage>.<suffix>.",
 )
 @click.option(
     "--time-limit", type=click.FloatRange(min=0.1), help="Seconds HiGHS may take."
@@ -249,6 +255,7 @@ def solve_command(
     csv_dialect,
     objective,
     write_model,
+    write_stages,
     time_limit,
     strict,
 ) -> None:
@@ -264,7 +271,18 @@ def solve_command(
     loaded = _load(scenario_file, overrides, output, write_model)
     from balans.plan import optimise
 
-    result = optimise(loaded, objective, write_model, time_limit, strict=strict)
+    if write_stages and write_model is None:
+        raise BalansError(
+            "--write-stages needs --write-model PATH (the stages go beside it)"
+        )
+    result = optimise(
+        loaded,
+        objective,
+        write_model,
+        time_limit,
+        strict=strict,
+        write_stages=write_stages,
+    )
     _emit_plan(result, loaded.scenario, output_format, lang, output, csv_dialect)
     if result.status != "optimal":
         _fail(_infeasible_line(result, lang, output), EXIT_INFEASIBLE)

@@ -222,7 +222,9 @@ def price_plan(
     strict = strict or s.planning.strict
     pricer = _StagePricer(m, session, data, keys)
     mip = session.is_mip()
-    solved = solve(m, data, strict, duals=False, hook=None if mip else pricer, session=session)
+    solved = solve(
+        m, data, strict, duals=False, hook=None if mip else pricer, session=session
+    )
     explanation = Explanation(
         scenario=s.name,
         title=s.title,
@@ -252,9 +254,7 @@ def _fixed_integer_plan(solved: Solved, data, strict, pricer, name) -> Solved:
     """A MILP's plan as an LP: the integer choices fixed, the stages solved again."""
     session = solved.session
     session.fix_integers()
-    again = solve(
-        session.m, data, strict, duals=False, hook=pricer, session=session
-    )
+    again = solve(session.m, data, strict, duals=False, hook=pricer, session=session)
     if again.outcome.status != OPTIMAL:
         raise BalansError(
             f"{name}: the LP with the integer choices fixed has no optimum "

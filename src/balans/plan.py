@@ -15,10 +15,10 @@ from balans.errors import BalansError
 from balans.findings import find_findings
 from balans.model.build import build_model
 from balans.model.data import ModelData, build_data
+from balans.model.lp import LpSession
 from balans.priorities import breaches
 from balans.results import Comparison, PlanResult, collect_result
 from balans.scenario.load import LoadedScenario
-from balans.model.lp import LpSession
 from balans.solve import INFEASIBLE, Solved, solve, stage_cost_offset, write_model
 from balans.verify import verify_plan
 

@@ -123,10 +123,10 @@ class Priorities:
             solves += 1
             if status != OPTIMAL:
                 return status, solves, cost, 0.0
+            least = session.objective_value()
             if hook is not None:
                 hook(stage, cost)
             if number < len(costs) - 1:
-                least = session.objective_value()
                 session.hold(f"objective:{number + 1}", cost, _held(least))
                 follow = self.follow
         return OPTIMAL, solves, cost, session.objective_offsets[len(costs) - 1]
@@ -197,9 +197,9 @@ class Priorities:
             solves += 1
             if status != OPTIMAL:
                 return self._again(data, known, solves, following, status, hook)
-            if hook is not None:
-                hook(level, cost)
             least = session.objective_value()
+            if hook is not None:
+                hook(level, cost)  # may price or export; reads no result after
             breached = breached or least > PROVEN_BREACH
             session.hold(level, cost, _held(least))
             stages.append(Stage(level, least))
@@ -291,7 +291,9 @@ def solve_plan(
     time_limit: float | None = None,
 ) -> PlanSolve:
     """Solve a built model's plan on its session and load it into the model."""
-    result = Priorities(session, data).solve(data, strict, hook=hook, time_limit=time_limit)
+    result = Priorities(session, data).solve(
+        data, strict, hook=hook, time_limit=time_limit
+    )
     if result.status == OPTIMAL:
         session.load_solution()
     return result

@@ -98,7 +98,9 @@ def solve(
         outcome.lp_objective = final_objective(session, plan)
         if duals and not mip:
             row_dual = session.row_duals()
-            outcome.duals = {con.name: float(row_dual[r]) for r, con in enumerate(session.rows)}
+            outcome.duals = {
+                con.name: float(row_dual[r]) for r, con in enumerate(session.rows)
+            }
     return Solved(outcome, plan, session, priorities)
 
 
@@ -121,7 +123,9 @@ def _raise_on_trouble(status: str) -> None:
             "HiGHS stopped before proving an optimum (time limit); "
             "raise --time-limit or simplify the scenario"
         )
-    raise SolverError(f"HiGHS could not solve the model ({status}); no plan is reported")
+    raise SolverError(
+        f"HiGHS could not solve the model ({status}); no plan is reported"
+    )
 
 
 def write_model(solved: Solved, path: str | Path, header: str) -> Path:

@@ -252,7 +252,9 @@ class LpSession:
         )
         self._pushed = values.copy()
         for i in np.flatnonzero(changed[cuts[0] : cuts[1]]):
-            highs.changeCoeff(int(self._coef_rows[i]), int(self._coef_cols[i]), values[i])
+            highs.changeCoeff(
+                int(self._coef_rows[i]), int(self._coef_cols[i]), values[i]
+            )
         rows = np.flatnonzero(changed[cuts[1] : cuts[2]] | changed[cuts[2] : cuts[3]])
         if len(rows):
             lower, upper = values[cuts[1] : cuts[2]], values[cuts[2] : cuts[3]]
@@ -451,7 +453,9 @@ class LpSession:
         columns = {}
         for j in range(lp.num_col_):
             status = basis.col_status[j]
-            at = None if status == _BASIC else ("upper" if status == _UPPER else "lower")
+            at = (
+                None if status == _BASIC else ("upper" if status == _UPPER else "lower")
+            )
             columns[j] = ColumnPrice(float(reduced[j]), at)
         return BasisPrices(rows, columns, frozenset(int(b) for b in basic))
 
@@ -531,7 +535,9 @@ class LpSession:
 
     # -- export -----------------------------------------------------------------
 
-    def write(self, path: str | Path, cost: np.ndarray, offset: float, header: str) -> Path:
+    def write(
+        self, path: str | Path, cost: np.ndarray, offset: float, header: str
+    ) -> Path:
         """Write the LP as it stands (with `cost`) as .mps or .lp, a header comment first.
 
         The file is written next to the target and renamed into place, so a
@@ -543,7 +549,11 @@ class LpSession:
             raise BalansError(f"{path}: --write-model needs a .mps or .lp file name")
         highs = self.highs
         self._name_everything()
-        highs.changeColsCost(self.n_cols, np.arange(self.n_cols, dtype=np.int32), cost)
+        saved = np.array(highs.getLp().col_cost_, dtype=float)
+        if not np.array_equal(saved, cost):
+            highs.changeColsCost(
+                self.n_cols, np.arange(self.n_cols, dtype=np.int32), cost
+            )
         highs.changeObjectiveOffset(offset)
         temporary = path.with_name(f".{path.name}.{_pid()}.tmp{suffix}")
         try:
