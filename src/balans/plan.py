@@ -115,7 +115,8 @@ def model_header(solved: Solved, scenario: str, m) -> str:
         lines.append("every target held: the plain LP")
     if len(solved.session.then_costs):
         lines.append(
-            "lexicographic objective: its first stage held as row objective:1_held"
+            "lexicographic objective (max-fou): its first stage's optimum held "
+            "(the FoU floor as the column's lower bound), then the next objective"
         )
     lines.append(f"optimum {outcome.lp_objective:.12g} (with smoothing and tie-breaks)")
     lines.append(f"reported objective {m.objective_name} = {outcome.objective:.12g}")

@@ -127,9 +127,18 @@ class Priorities:
             if hook is not None:
                 hook(stage, cost)
             if number < len(costs) - 1:
-                session.hold(f"objective:{number + 1}", cost, _held(least))
+                self._hold_objective(f"objective:{number + 1}", cost, least)
                 follow = self.follow
         return OPTIMAL, solves, cost, session.objective_offsets[len(costs) - 1]
+
+    def _hold_objective(self, stage: str, cost: np.ndarray, least: float) -> None:
+        """Hold an objective stage: one column by its bound, exactly; else a row."""
+        used = np.flatnonzero(cost)
+        if len(used) == 1 and cost[used[0]] < 0:
+            col = int(used[0])
+            self.session.hold_column(stage, col, least / cost[col])
+        else:
+            self.session.hold(stage, cost, _held(least))
 
     # -- plain and closest ------------------------------------------------------
 

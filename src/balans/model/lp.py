@@ -154,6 +154,7 @@ class LpSession:
         self.held: dict[str, int] = {}  # stage name -> its held row
         self.held_names: dict[int, str] = {}
         self.held_coefs: dict[int, dict[int, float]] = {}
+        self.held_bounds: dict[str, tuple[int, float, float]] = {}
         self.bases: dict[str, Any] = {}
         self.translate_seconds = time.perf_counter() - started
 
@@ -242,6 +243,7 @@ class LpSession:
     def push(self, values: np.ndarray) -> None:
         """Put a variant's numbers (`entry_expressions` order) into HiGHS, changes only."""
         highs = self.highs
+        self.release_held()  # a held column gets its own bounds before new ones
         if not hasattr(self, "_cuts"):
             self._layout()
         cuts = self._cuts
@@ -341,10 +343,25 @@ class LpSession:
         self.held_coefs[row] = after
         self.highs.changeRowBounds(row, -INF, upper)
 
+    def hold_column(self, stage: str, col: int, lower: float) -> None:
+        """Hold one column at `lower` or above (a one-column stage, held exactly).
+
+        A bound, not a row: the simplex keeps a nonbasic column exactly on its
+        bound, so the held value is reported as it was found, not within a
+        tolerance. `release_held` gives the column its bounds back.
+        """
+        if stage not in self.held_bounds:
+            self.held_bounds[stage] = (col, *self.col_bounds(col))
+        _, _, upper = self.held_bounds[stage]
+        self.highs.changeColBounds(col, lower, upper)
+
     def release_held(self) -> None:
-        """Free every held row (their coefficients stay for the next hold)."""
+        """Free every held row (their coefficients stay) and held column."""
         for row in self.held.values():
             self.highs.changeRowBounds(row, -INF, INF)
+        for col, lower, upper in self.held_bounds.values():
+            self.highs.changeColBounds(col, lower, upper)
+        self.held_bounds.clear()
 
     def held_stages(self) -> list[str]:
         """The stages whose rows hold a bound now, in the order they were added."""
