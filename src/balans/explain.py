@@ -200,9 +200,7 @@ class _StagePricer:
                 row = self.session.row_of.get(parts.constraint[index])
                 price = None if row is None else self.final.rows[row]
                 if price is not None and price.active:
-                    out[row] = self.session.price_range(
-                        row, self.primary, self.stage, price
-                    )
+                    out[row] = self.session.price_range(row, self.primary, price)
         return out
 
 

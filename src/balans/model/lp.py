@@ -47,6 +47,9 @@ SWEEP_OPTIONS: dict[str, Any] = {
 DUAL, PRIMAL = 1, 4  # HiGHS simplex_strategy
 _RANGE_STEPS = 25  # most bases a price range walks through (parametric re-solves)
 _PRICE_SAME = 1e-7  # relative: two prices this close are the same price
+# An optimal value this close (relative) to the price's line is on it: the LP's
+# own noise (benchmarks of the shipped scenario: about 1e-11 of the objective).
+_LINE_NOISE = 1e-10
 
 _STATUS = {
     highspy.HighsModelStatus.kOptimal: OPTIMAL,
@@ -477,22 +480,45 @@ class LpSession:
         return BasisPrices(rows, columns, frozenset(int(b) for b in basic))
 
     def price_range(
-        self, row: int, priced: np.ndarray, stage: str, price: RowPrice
+        self, row: int, priced: np.ndarray, price: RowPrice
     ) -> tuple[float, float]:
-        """The interval of `row`'s bound over which `priced`'s rate stays `price.price`.
+        """The interval of `row`'s bound over which `priced` moves at `price.price`.
 
         HiGHS ranging ends where the basis changes; in a degenerate LP the
-        next basis often has the same price. So each end is walked outwards:
-        re-solve just past it (the session's current cost), and while the price
-        there is the same, continue to that basis's end. The session is left
-        with its bound and basis as before.
+        next basis often moves the objective at the same rate. So each end is
+        checked by re-solving just past it (with the session's current cost):
+        where the objective still moves at the price, the end is pushed out
+        (doubling the step, then bisecting to where the rate changes). The
+        optimal value is convex in a bound, so a point on the price's line
+        means the whole stretch before it is. The session is left as before.
         """
         saved_bounds = self.row_bounds(row)
         saved_basis = self.highs.getBasis()
         cost = np.array(self.highs.getLp().col_cost_, dtype=float)
+        at_lower = price.bound == saved_bounds[0]
+        base = float(priced @ self.solution())
+
+        def value_at(bound: float) -> float | None:
+            if at_lower:
+                self.highs.changeRowBounds(row, bound, max(saved_bounds[1], bound))
+            else:
+                self.highs.changeRowBounds(row, min(saved_bounds[0], bound), bound)
+            self.highs.setOptionValue("simplex_strategy", DUAL)
+            self.highs.run()
+            if _STATUS.get(self.highs.getModelStatus()) != OPTIMAL:
+                return None
+            return float(priced @ self.solution())
+
+        def on_line(bound: float) -> bool:
+            value = value_at(bound)
+            expected = base + price.price * (bound - price.bound)
+            allowed = _LINE_NOISE * max(1.0, abs(base))
+            allowed += _LINE_NOISE * 100 * abs(price.price * (bound - price.bound))
+            return value is not None and abs(value - expected) <= allowed
+
         try:
-            low = self._walk(row, priced, stage, cost, price, price.bound_low, -1)
-            high = self._walk(row, priced, stage, cost, price, price.bound_high, +1)
+            low = _widen(on_line, price.bound, price.bound_low, -1)
+            high = _widen(on_line, price.bound, price.bound_high, +1)
         finally:
             self.highs.changeRowBounds(row, *saved_bounds)
             self.highs.setBasis(saved_basis)
@@ -501,31 +527,6 @@ class LpSession:
             )
             self.highs.run()
         return low, high
-
-    def _walk(self, row, priced, stage, cost, price, end, direction) -> float:
-        lower, upper = self.row_bounds(row)
-        active_lower = price.bound == lower
-        for _ in range(_RANGE_STEPS):
-            if not math.isfinite(end):
-                return end
-            step = max(1e-6, 1e-7 * abs(end))
-            probe = end + direction * step
-            if active_lower:
-                self.highs.changeRowBounds(row, probe, max(upper, probe))
-            else:
-                self.highs.changeRowBounds(row, min(lower, probe), probe)
-            self.highs.changeColsCost(
-                self.n_cols, np.arange(self.n_cols, dtype=np.int32), cost
-            )
-            self.highs.setOptionValue("simplex_strategy", DUAL)
-            self.highs.run()
-            if _STATUS.get(self.highs.getModelStatus()) != OPTIMAL:
-                return end
-            here = self.prices(priced).rows[row]
-            if not _same_price(here.price, price.price) or not here.active:
-                return end
-            end = here.bound_high if direction > 0 else here.bound_low
-        return end
 
     # -- infeasibility --------------------------------------------------------
 
@@ -673,6 +674,41 @@ def _bound_range(ranging, row: int) -> tuple[float, float]:
         float(low) if abs(low) < 1e29 else -float("inf"),
         float(high) if abs(high) < 1e29 else float("inf"),
     )
+
+
+def _widen(on_line, start: float, end: float, direction: int) -> float:
+    """Push a range end out while the objective stays on the price's line.
+
+    `end` is where HiGHS says the basis changes (the price holds up to it).
+    A small step past it decides: off the line, `end` stands; on it, the step
+    doubles until a point is off the line (or the step count runs out: the
+    price holds without end), then the break is bisected.
+    """
+    if not math.isfinite(end):
+        return end
+    width = max(abs(end - start), 1.0)
+    step = max(1e-3, 1e-4 * width)
+    if not on_line(end + direction * step):
+        return _bisect(on_line, end, end + direction * step)
+    good = end + direction * step
+    for _ in range(_RANGE_STEPS):
+        step *= 2
+        probe = good + direction * step
+        if not on_line(probe):
+            return _bisect(on_line, good, probe)
+        good = probe
+    return direction * math.inf
+
+
+def _bisect(on_line, good: float, bad: float, steps: int = 12) -> float:
+    """The last point on the line between `good` (on it) and `bad` (off it)."""
+    for _ in range(steps):
+        middle = 0.5 * (good + bad)
+        if on_line(middle):
+            good = middle
+        else:
+            bad = middle
+    return good
 
 
 def _same_price(a: float, b: float) -> bool:
