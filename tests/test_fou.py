@@ -65,7 +65,10 @@ def test_allocation_protects_phd_posts_and_cuts_projects_most(decided_scenario):
 def test_fou_table_levels_and_contract(table):
     levels = [row.fou_tkr for row in table.levels]
     assert levels == [5000, 6000, 7000]
-    assert all(row.feasible for row in table.levels)
+    # The shipped plan is the closest plan: no level keeps every target (the
+    # decided 2026 breaks the lånetak), and each row names what it breaks.
+    assert not any(row.feasible for row in table.levels)
+    assert all("loan_ceiling" in row.broken for row in table.levels)
     assert table.levels[0].extra_savings == pytest.approx(0.0, abs=1e-6)
     assert table.benchmarks == BENCHMARKS
     assert [p.difference for p in table.calibration] == [
@@ -87,6 +90,37 @@ def test_salary_after_payroll_overhead(table):
     assert table.levels[0].salary_tkr == pytest.approx(5000 / 1.4582)
     # Heroma change: 7 Mkr buys what 5 Mkr bought before 2021.
     assert table.levels[2].pre_2021_equivalent_tkr == pytest.approx(5000, abs=0.01)
+
+
+def _levels_fit_as_max_fou_says(loaded):
+    fou = fou_table(loaded)
+    highest = optimise(loaded, "max-fou", findings=False)
+    assert fou.max_fou_tkr == pytest.approx(highest.objective)
+    for row in fou.levels:
+        below = row.fou_tkr <= highest.objective + 1e-6
+        assert row.within_savings_limit == below, (row.fou_tkr, highest.objective)
+    return fou, highest
+
+
+def test_fou_and_max_fou_agree_on_the_shipped_scenario(decided_scenario):
+    """`balans fou` and `--objective max-fou` answer one question the same way.
+
+    The shipped plan is the closest plan: within the decided plan's savings, every
+    Mkr of FoU above the floor would deepen the council's breaches, so max-fou
+    holds FoU at the floor and none of the levels 5 000-7 000 fits; `fou` says so
+    level by level (each solved separately with FoU held at the level).
+    """
+    fou, highest = _levels_fit_as_max_fou_says(decided_scenario)
+    assert highest.solver["priorities"]  # the closest plan
+    assert highest.objective == pytest.approx(0.0, abs=1e-6)  # a value, no tolerance
+    assert not any(row.within_savings_limit for row in fou.levels)
+
+
+def test_fou_and_max_fou_agree_where_every_target_holds():
+    loaded = feasible_scenario("fou.savings_limit=840", "fou.max_tkr=100000")
+    fou, highest = _levels_fit_as_max_fou_says(loaded)
+    assert highest.objective > 7000
+    assert all(row.within_savings_limit for row in fou.levels)
 
 
 def test_max_fou_keeps_every_rule_within_the_savings_limit(feasible):
@@ -174,6 +208,7 @@ def test_fou_command_json_contract():
     assert set(doc["benchmarks"]) == set(BENCHMARKS)
     first = doc["levels"][0]
     assert {"fou_tkr", "feasible", "extra_savings", "per_100k", "grants"} <= set(first)
+    assert "within_savings_limit" in first and "max_fou_tkr" in doc
     assert set(first["grants"]) == {"phd_parttime", "postdoc_parttime", "project_funds"}
 
 

@@ -34,6 +34,9 @@ class LevelRow:
     grants: dict[str, int]
     unallocated_tkr: float
     broken: list[str] = field(default_factory=list)
+    # The question max-fou answers: does the level fit within fou.savings_limit
+    # with no larger breach of any target than the max-fou plan has?
+    within_savings_limit: bool | None = None
 
 
 @dataclass(frozen=True)
@@ -59,6 +62,7 @@ class FouTable:
     levels: list[LevelRow]
     benchmarks: dict[str, float]
     calibration: list[CalibrationRow]
+    max_fou_tkr: float | None = None  # `--objective max-fou`: the highest such level
 
 
 def per_100k(s: Scenario, fou_tkr: float) -> float:
@@ -139,18 +143,52 @@ def fou_table(loaded: LoadedScenario) -> FouTable:
     s = loaded.scenario
     base = optimise(loaded, "min-savings", findings=False)
     base_savings = _total_savings(base) if base.status == "optimal" else None
+    highest = optimise(loaded, "max-fou", findings=False)
     levels = s.fou.levels or [s.budget.fou_tkr[s.fou.from_year]]
-    rows = [_level_row(loaded, level, base, base_savings) for level in levels]
+    rows = [_level_row(loaded, level, base, base_savings, highest) for level in levels]
     return FouTable(
         scenario=s.name,
         base_fou_tkr=s.budget.fou_tkr[s.fou.from_year],
-        base_feasible=base.status == "optimal",
+        base_feasible=base.status == "optimal" and not base.breaches,
         base_objective=base.objective,
         from_year=s.fou.from_year,
         levels=rows,
         benchmarks=dict(s.fou.benchmarks),
         calibration=calibration_report(s.fou.allocation),
+        max_fou_tkr=highest.objective if highest.status == "optimal" else None,
     )
+
+
+def within_savings_limit(
+    loaded: LoadedScenario, level: float, highest: PlanResult
+) -> bool:
+    """Does FoU `level` fit within fou.savings_limit without breaching more?
+
+    Solved as max-fou with FoU held at `level` or above: the level fits when a
+    plan exists whose least breaches (law, then council) are no larger than
+    those of the max-fou plan itself. `balans solve --objective max-fou`
+    answers the same question for the highest level.
+    """
+    if highest.status != "optimal":
+        return False
+    s = loaded.scenario
+    fou = s.fou.model_copy(
+        update={"min_tkr": level, "max_tkr": max(level, s.fou.max_tkr)}
+    )
+    forced = LoadedScenario(s.model_copy(update={"fou": fou}), loaded.files, [])
+    plan = optimise(forced, "max-fou", findings=False)
+    if plan.status != "optimal":
+        return False
+    stages = {row["priority"]: row["weighted_breach"] for row in _stages(plan)}
+    for row in _stages(highest):
+        least = row["weighted_breach"]
+        if stages.get(row["priority"], 0.0) > least + 1e-6 * max(1.0, abs(least)):
+            return False
+    return True
+
+
+def _stages(plan: PlanResult) -> list[dict]:
+    return list(plan.solver.get("priorities", []))
 
 
 def _level_row(
@@ -158,17 +196,19 @@ def _level_row(
     level: float,
     base: PlanResult,
     base_savings: dict[str, float] | None,
+    highest: PlanResult,
 ) -> LevelRow:
     s = loaded.scenario
     plan = optimise(with_fou_level(loaded, level), "min-savings", findings=False)
-    feasible = plan.status == "optimal"
+    solved = plan.status == "optimal"
+    feasible = solved and not plan.breaches  # every målvärde kept, not the closest
     extra, by_committee = None, {}
-    if feasible and base_savings is not None:
+    if solved and base_savings is not None:
         extra = plan.objective - base.objective
         by_committee = {c: v - base_savings[c] for c, v in _total_savings(plan).items()}
     grants, unallocated = allocate_grants(s.fou.allocation, level)
-    broken = []
-    if not feasible and plan.diagnosis:
+    broken = sorted({row.rule for row in plan.breaches})
+    if not solved and plan.diagnosis:
         broken = sorted({row.rule for row in plan.diagnosis.relaxations})
     return LevelRow(
         fou_tkr=level,
@@ -181,4 +221,5 @@ def _level_row(
         grants=grants,
         unallocated_tkr=unallocated,
         broken=broken,
+        within_savings_limit=within_savings_limit(loaded, level, highest),
     )

@@ -31,7 +31,11 @@ from balans.model.lp import INF, INFEASIBLE, OPTIMAL, LpSession
 from balans.model.rules.common import PRIORITY_ORDER, split_index
 from balans.units import RELAXED_MKR, TOLERANCE_MKR
 
-HELD_SLACK = 1e-9  # relative room when a stage's least value is held
+# Room (absolute, in the stage's own units) when a stage's least value is held:
+# below HiGHS's primal feasibility tolerance (1e-7), so it only absorbs the
+# rounding of the held row's sum; a relative room would let a later stage buy
+# something with it (max-fou raised FoU by 0.9 kr on 1e-9 of a 1e6 breach).
+HELD_ROOM = 1e-9
 # A stage's least breach above this proves the plain problem infeasible.
 PROVEN_BREACH = 1e-6
 
@@ -309,7 +313,7 @@ def solve_plan(
 
 
 def _held(least: float) -> float:
-    return least + HELD_SLACK * max(1.0, abs(least))
+    return least + HELD_ROOM
 
 
 def breaches(m: pyo.ConcreteModel, data: ModelData) -> list[Breach]:

@@ -212,6 +212,7 @@ def fou_to_dict(table: FouTable) -> dict[str, Any]:
             "scenario": table.scenario,
             "base_fou_tkr": table.base_fou_tkr,
             "from_year": table.from_year,
+            "max_fou_tkr": table.max_fou_tkr,
             "levels": [asdict(row) for row in table.levels],
             "benchmarks": table.benchmarks,
             "calibration": [asdict(point) for point in table.calibration],
@@ -227,6 +228,7 @@ def fou_to_frame(table: FouTable) -> pd.DataFrame:
     for row in table.levels:
         values = {
             "feasible": float(row.feasible),
+            "within_savings_limit": float(bool(row.within_savings_limit)),
             "extra_savings": row.extra_savings,
             "per_100k": row.per_100k,
             "salary_tkr": row.salary_tkr,

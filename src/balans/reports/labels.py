@@ -76,6 +76,12 @@ WORDS: dict[str, tuple[str, str]] = {
     "fou_postdoc": ("Postdok", "Postdoc"),
     "fou_projects": ("Projekt", "Projects"),
     "fou_base": ("Scenariots nivå", "The scenario's level"),
+    "fou_within_limit": (
+        "Högsta nivå inom sparramen fou.savings_limit utan större avsteg (max-fou); "
+        "ryms",
+        "Highest level within the savings limit fou.savings_limit with no larger "
+        "breach (max-fou); fits",
+    ),
     "from_year": ("från", "from"),
     "fou_benchmarks": (
         "Jämförelse, tkr per 100 000 invånare",

@@ -493,6 +493,21 @@ def _side_by_side_targets(d: PlanResult, o: PlanResult, lang: str) -> Section:
     return Section(word("targets", lang) + ": " + word("not_met", lang), columns, rows)
 
 
+def _fou_limit_note(table: FouTable, lang: str) -> str:
+    """The highest level within the savings limit (max-fou) and which levels fit."""
+    highest = (
+        "-"
+        if table.max_fou_tkr is None
+        else f"{number(table.max_fou_tkr, lang, 0)} tkr"
+    )
+    fits = ", ".join(
+        f"{number(row.fou_tkr, lang, 0)} "
+        + word("yes" if row.within_savings_limit else "no", lang)
+        for row in table.levels
+    )
+    return f"{word('fou_within_limit', lang)}: {highest} ({fits})"
+
+
 def fou_sections(table: FouTable, lang: str, naming: Naming) -> list[Section]:
     """The FoU level table, the extra savings per committee, benchmarks, calibration."""
     rows, statuses = [], []
@@ -524,6 +539,7 @@ def fou_sections(table: FouTable, lang: str, naming: Naming) -> list[Section]:
             f"{region} {number(value, lang, 0)}"
             for region, value in table.benchmarks.items()
         ),
+        _fou_limit_note(table, lang),
     ]
     for row in table.levels:
         if row.broken:
