@@ -162,7 +162,7 @@ def fou_table(loaded: LoadedScenario) -> FouTable:
 def within_savings_limit(
     loaded: LoadedScenario, level: float, highest: PlanResult
 ) -> bool:
-    """Does FoU `level` fit within fou.savings_limit without breaching more?
+    """Whether FoU `level` fits within fou.savings_limit without breaching more.
 
     Solved as max-fou with FoU held at `level` or above: the level fits when a
     plan exists whose least breaches (law, then council) are no larger than
