@@ -236,7 +236,7 @@ def test_subprocess_write_model(tmp_path):
     path = tmp_path / "model.mps"
     proc = run_process("solve", DECIDED, "--write-model", path, "--format", "json")
     assert proc.returncode == 0, proc.stderr
-    assert path.read_text().startswith("* Source:")
+    assert path.read_text().startswith("* balans: scenario rjh-2026-decided")
 
 
 def test_subprocess_usage_error_is_one_line_and_exit_1():

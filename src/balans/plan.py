@@ -11,7 +11,7 @@ from dataclasses import asdict
 from pathlib import Path
 
 from balans.diagnose import diagnose
-from balans.errors import BalansError
+from balans.errors import BalansError, SolverError
 from balans.findings import find_findings
 from balans.model.build import build_model
 from balans.model.data import ModelData, build_data
@@ -77,7 +77,13 @@ def optimise(
     hook = None
     if model_path is not None and write_stages:
         hook = stage_writer(session, s.name, Path(model_path))
-    solved = solve(m, data, strict, time_limit, hook=hook, session=session)
+    try:
+        solved = solve(m, data, strict, time_limit, hook=hook, session=session)
+    except SolverError:
+        if model_path is not None:  # the LP HiGHS could not finish, to look at
+            header = f"balans: scenario {s.name}: HiGHS could not finish this LP"
+            session.write(model_path, session.cost, session.offset, header)
+        raise
     outcome = solved.outcome
     outcome.build_seconds = build_seconds
     result = collect_result(m, s, data, outcome, "optimal")
