@@ -159,6 +159,7 @@ class LpSession:
         self.held_coefs: dict[int, dict[int, float]] = {}
         self.held_bounds: dict[str, tuple[int, float, float]] = {}
         self.bases: dict[str, Any] = {}
+        self._time_limited = False
         self.translate_seconds = time.perf_counter() - started
 
     # -- maps -----------------------------------------------------------------
@@ -325,6 +326,7 @@ class LpSession:
         """The row that holds `stage`'s result (added free the first time)."""
         row = self.held.get(stage)
         if row is None:
+            self.bases.clear()  # a kept basis no longer fits the LP with one more row
             row = self.highs.getNumRow()
             empty = np.array([], dtype=np.int32)
             self.highs.addRow(-INF, INF, 0, empty, np.array([]))
@@ -392,7 +394,11 @@ class LpSession:
         cost = self.cost if cost is None else cost
         highs.changeColsCost(self.n_cols, np.arange(self.n_cols, dtype=np.int32), cost)
         highs.setOptionValue("simplex_strategy", PRIMAL if follow else DUAL)
-        highs.setOptionValue("time_limit", INF if time_limit is None else time_limit)
+        if time_limit is not None or self._time_limited:
+            highs.setOptionValue(
+                "time_limit", INF if time_limit is None else time_limit
+            )
+            self._time_limited = time_limit is not None
         if not follow and stage in self.bases:
             highs.setBasis(self.bases[stage])
         started = time.perf_counter()
@@ -436,7 +442,7 @@ class LpSession:
 
     def solver_version(self) -> str:
         """HiGHS's version, e.g. 1.12.0."""
-        return highspy.Highs().version()
+        return self.highs.version()
 
     # -- prices ---------------------------------------------------------------
 
