@@ -5,10 +5,8 @@ model's `model_fields` and writes one Markdown table per section: key path,
 type (with its bounds), unit, required or default, and description. Unit,
 description and what a mapping's keys stand for are each field's own
 declaration (`balans.scenario.meta.field`); a section without a description
-takes its model's docstring. Regenerate the page after a schema change:
-
-    .venv/bin/python -c "from balans.schema_doc import render_reference; \
-print(render_reference(), end='')" > docs/scenario-reference.md
+takes its model's docstring. `make regen` rewrites the page (balans.regen)
+after a schema change.
 """
 
 from __future__ import annotations
@@ -27,10 +25,7 @@ from balans.scenario.meta import meta_of
 from balans.scenario.schema import Scenario
 from balans.units import unit_name
 
-REGENERATE = (
-    '.venv/bin/python -c "from balans.schema_doc import render_reference; '
-    "print(render_reference(), end='')\" > docs/scenario-reference.md"
-)
+REGENERATE = "make regen"
 
 
 @dataclass(frozen=True)
