@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint install browser clean bench
+.PHONY: demo test lint install browser clean bench regen
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -31,6 +31,12 @@ lint: $(STAMP)
 
 test: lint browser
 	$(BIN)/python -m pytest -q
+
+# Rebuild every generated file (docs pages and tables, the scenario reference,
+# the kept --help text, the rules' LP snapshots, the report's screenshots) from
+# the current code: balans.regen; tests/test_regen.py checks that each is current.
+regen: $(STAMP) browser
+	$(BIN)/python -m balans.regen
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py

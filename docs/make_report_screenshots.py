@@ -1,17 +1,17 @@
-"""Screenshots of the shipped scenario's report for docs/report.md.
+"""Screenshots of the shipped scenario's report for docs/report.md (`make regen`).
 
-    .venv/bin/python docs/make_report_screenshots.py
-
-Writes docs/img/report-overview.png (scenario, status and the målvärde tables)
-and docs/img/report-charts.png (the first charts), from the Swedish report of
+docs/img/report-overview.png (scenario, status and the målvärde tables) and
+docs/img/report-charts.png (the first charts), from the Swedish report of
 scenarios/rjh-2026-decided.yaml, through headless Chromium (scripts/ensure-chromium).
+`make regen` writes them (balans.regen); no test compares them, as the pixels
+depend on the browser's version and fonts.
 """
 
 from __future__ import annotations
 
+import io
 import re
 import subprocess
-import sys
 import tempfile
 from pathlib import Path
 
@@ -21,7 +21,6 @@ from PIL import Image
 from balans.cli import main
 
 ROOT = Path(__file__).resolve().parents[1]
-IMAGES = ROOT / "docs" / "img"
 WIDTH, HEIGHT = 1100, 12000
 # Written into a copy of the page only: where each part starts, in pixels.
 OFFSETS = """<script>
@@ -56,8 +55,13 @@ def chromium(profile: Path, *args: str) -> subprocess.CompletedProcess:
     )
 
 
-def main_() -> None:
-    """Render the report, measure where its parts start, cut the two pictures."""
+def render() -> dict[str, bytes]:
+    """Render the report, measure where its parts start, cut the two pictures.
+
+    Returns:
+        The PNG bytes by file name in docs/img.
+
+    """
     with tempfile.TemporaryDirectory() as folder:
         work = Path(folder)
         page = work / "report.html"
@@ -71,7 +75,7 @@ def main_() -> None:
             ],
         )
         if result.exit_code != 0:
-            sys.exit(result.output)
+            raise RuntimeError(result.output)
         measured = work / "measured.html"
         measured.write_text(
             page.read_text(encoding="utf-8").replace("</body>", OFFSETS, 1),
@@ -82,24 +86,17 @@ def main_() -> None:
         shot = work / "page.png"
         chromium(work / "p2", f"--screenshot={shot}", page.as_uri())
         with Image.open(shot) as image:
-            _save(
-                image.crop((0, 0, WIDTH, top["targets-optimal"] - 10)),
-                "report-overview.png",
-            )
-            _save(
-                image.crop(
-                    (0, top["charts"] - 10, WIDTH, top["chart-restoration"] - 10)
-                ),
-                "report-charts.png",
-            )
+            overview = (0, 0, WIDTH, top["targets-optimal"] - 10)
+            charts = (0, top["charts"] - 10, WIDTH, top["chart-restoration"] - 10)
+            return {
+                "report-overview.png": _png(image.crop(overview)),
+                "report-charts.png": _png(image.crop(charts)),
+            }
 
 
-def _save(image: Image.Image, name: str) -> None:
-    IMAGES.mkdir(parents=True, exist_ok=True)
+def _png(image: Image.Image) -> bytes:
+    """The picture as a small PNG (256 colours)."""
     small = image.convert("RGB").quantize(colors=256, method=Image.Quantize.MEDIANCUT)
-    small.save(IMAGES / name, optimize=True)
-    print(f"wrote docs/img/{name} ({image.width}x{image.height})")
-
-
-if __name__ == "__main__":
-    main_()
+    buffer = io.BytesIO()
+    small.save(buffer, format="PNG", optimize=True)
+    return buffer.getvalue()

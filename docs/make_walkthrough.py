@@ -1,21 +1,17 @@
-"""Regenerate docs/walkthrough.md by running the commands it shows.
-
-    .venv/bin/python docs/make_walkthrough.py            # rewrite docs/walkthrough.md
-    .venv/bin/python docs/make_walkthrough.py --stdout   # print the page instead
+"""docs/walkthrough.md, made by running the commands it shows (`make regen`).
 
 Every output block is the real terminal report (`--format table`, Swedish) of the
-command above it; long sections are cut to the rows the reading needs, with a
-marker saying how many lines were left out. The readings between the blocks take
-their numbers from the same runs' `--format json`, so they move with the output.
-Run it after any change to the model, the reports or the shipped scenarios;
-tests/test_docs.py checks that the committed page is what this script produces.
+command above it, run in this process as the `balans` command runs it; long
+sections are cut to the rows the reading needs, with a marker saying how many
+lines were left out. The readings between the blocks take their numbers from the
+same runs' `--format json`, so they move with the output. `make regen` rewrites
+the page (balans.regen); tests/test_regen.py checks that it is current.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
-import subprocess
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -109,18 +105,19 @@ class Run:
 
 
 def balans(*args: str) -> Run:
-    """Run `balans` with the interpreter of this script, from the project root."""
-    done = subprocess.run(
-        [sys.executable, "-m", "balans", *args],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        timeout=300,
-    )
-    if done.returncode not in (0, 2):
+    """Run a `balans` command in this process, from the project root."""
+    from click.testing import CliRunner
+
+    from balans.cli import main
+
+    with contextlib.chdir(ROOT):
+        done = CliRunner().invoke(main, list(args), prog_name="balans")
+    if done.exit_code not in (0, 2):
         command = " ".join(args)
-        raise SystemExit(f"balans {command} failed ({done.returncode}):\n{done.stderr}")
-    return Run(args, done.stdout, done.stderr, done.returncode)
+        raise RuntimeError(
+            f"balans {command} failed ({done.exit_code}):\n{done.stderr}"
+        ) from done.exception
+    return Run(args, done.stdout, done.stderr, done.exit_code)
 
 
 def data(*args: str) -> dict:
@@ -275,8 +272,8 @@ reading needs; each cut says how many lines it left out. What the lines and rule
 mean: [model.md](model.md); the report and its JSON: [results.md](results.md); the
 findings: [findings.md](findings.md); Swedish terms: [glossary.md](glossary.md).
 
-This page is generated: `.venv/bin/python docs/make_walkthrough.py` reruns every
-command and rewrites it, so refresh it whenever the output changes."""
+This page is generated: `make regen` reruns every command and rewrites it, so
+refresh it whenever the output changes."""
 
 
 def evaluate_part(decided: dict) -> str:
@@ -479,21 +476,3 @@ def between(page: Path, begin: str, end: str, body: str) -> str:
     before, rest = page.read_text(encoding="utf-8").split(begin, 1)
     _, after = rest.split(end, 1)
     return f"{before}{begin}\n{body}\n{end}{after}"
-
-
-def write_or_print(page: Path, text: str, argv: list[str]) -> None:
-    """Write a generated page, or print it with --stdout (what the docs test reads)."""
-    if "--stdout" in argv:
-        sys.stdout.write(text)
-    else:
-        page.write_text(text, encoding="utf-8")
-        print(f"wrote {page.relative_to(ROOT)}")
-
-
-def main(argv: list[str]) -> None:
-    """Write the page, or print it with --stdout."""
-    write_or_print(PAGE, render(), argv)
-
-
-if __name__ == "__main__":
-    main(sys.argv[1:])

@@ -1,20 +1,16 @@
-"""Regenerate the what-if table of docs/scenarios.md by running every shipped what-if.
-
-    .venv/bin/python docs/make_whatifs.py            # rewrite the table in docs/scenarios.md
-    .venv/bin/python docs/make_whatifs.py --stdout   # print the whole page instead
+"""The what-if table of docs/scenarios.md, from every shipped what-if (`make regen`).
 
 The table sits between the two `<!-- whatifs -->` markers of docs/scenarios.md.
 Its "changes" column lists what each file changes (from `balans validate
 --format json`), its "what it shows" column takes every figure from `balans
 compare --format json` of the file and of the decided scenario, so the page
-moves with the program; tests/test_docs.py checks that the committed page is
-what this script produces. Run it after any change to the model or scenarios.
+moves with the program. `make regen` rewrites it (balans.regen);
+tests/test_regen.py checks that it is current.
 """
 
 from __future__ import annotations
 
 import re
-import sys
 from collections.abc import Callable
 
 from make_walkthrough import (
@@ -25,7 +21,6 @@ from make_walkthrough import (
     between,
     data,
     mkr,
-    write_or_print,
 )
 
 PAGE = ROOT / "docs" / "scenarios.md"
@@ -328,12 +323,3 @@ def table() -> str:
 def render() -> str:
     """The page with the generated part between the markers regenerated."""
     return between(PAGE, BEGIN, END, table())
-
-
-def main(argv: list[str]) -> None:
-    """Rewrite the page, or print it with --stdout."""
-    write_or_print(PAGE, render(), argv)
-
-
-if __name__ == "__main__":
-    main(sys.argv[1:])

@@ -372,6 +372,11 @@ def test_template_sheets_instructions_units_and_values(template):
     assert row[1].value == "Hälso- och sjukvårdsnämnden" and row[3].value == -3787.1
     row = key_cell(book, "Antaganden", "assumptions.lpik_pct")
     assert row[2].value == "%"
+    # Units and descriptions are the schema's declarations, in Swedish.
+    row = key_cell(book, "Styrmedel", "levers.max_new_borrowing")
+    assert [c.value for c in row[1:3]] == ["Högsta nyupplåning per år.", "Mkr"]
+    row = key_cell(book, "FoU", "fou.population")
+    assert row[2].value == "invånare"
 
 
 def test_round_trip_reproduces_the_shipped_results_exactly(template, tmp_path):
@@ -486,6 +491,11 @@ def drop_year_column(book):
             set_cell("Målvärden", "rules.debt_ratio.enabled", 3, "kanske"),
             "sheet 'Målvärden' cell D7 (rules.debt_ratio.enabled): must be true or false",
         ),
+        (
+            set_cell("Resultatbudget", "budget.operating_costs", 2, "tkr"),
+            "sheet 'Resultatbudget' cell C7 (budget.operating_costs): the unit is Mkr, "
+            "not 'tkr'",
+        ),
     ],
     ids=[
         "missing-sheet",
@@ -495,6 +505,7 @@ def drop_year_column(book):
         "year-column-missing",
         "unknown-committee",
         "switch",
+        "unit",
     ],
 )
 def test_bad_workbooks_name_sheet_cell_and_key(template, tmp_path, change, says):

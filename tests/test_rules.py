@@ -1,57 +1,30 @@
 """Every registered rule, pinned down: an LP snapshot each, and the registry complete.
 
 The snapshots are the rules' rows in a tiny fixture (the decided scenario cut
-to 2026-2027, every rule switched on), written out readably. A change to a
-rule's formula, sense, index or limit changes its snapshot; regenerate with
-
-    BALANS_UPDATE_SNAPSHOTS=1 .venv/bin/python -m pytest tests/test_rules.py
-
-and say in the commit why the rows changed.
+to 2026-2027, every rule switched on), written out readably
+(tests/snapshots/rules). A change to a rule's formula, sense, index or limit
+changes its snapshot: `make regen` rewrites them, tests/test_regen.py checks
+them; say in the commit why the rows changed.
 """
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
 
-from balans.model.build import build_model
-from balans.model.data import build_data
 from balans.model.registry import KEY_FIGURES, LP_RULES, REGISTRY
 from balans.plan import optimise
 from balans.reports.labels import TARGETS
 from balans.scenario.schema import Rules
-from balans.testing import make_scenario, rule_rows_text, tiny_scenario
+from balans.testing import make_scenario, rule_rows_text, snapshot_model
 
 SNAPSHOTS = Path(__file__).parent / "snapshots" / "rules"
-UPDATE = os.environ.get("BALANS_UPDATE_SNAPSHOTS") == "1"
-
-
-def _every_rule_on(data):
-    """Switch on the rules that have no rows while off, with a limit each."""
-    data["rules"]["result_target"]["minimum"] = {2027: 260.0}
-    data["rules"]["savings_ramp"]["max_decrease_pct"] = 2.0
 
 
 @pytest.fixture(scope="module")
 def tiny_model():
-    scenario = tiny_scenario(
-        edit=_every_rule_on, fou_per_inhabitant=True, result_share_of_revenue=True
-    )
-    return build_model(build_data(scenario), "optimal")
-
-
-@pytest.mark.parametrize("rule", LP_RULES, ids=lambda r: r.key)
-def test_rule_rows_match_their_snapshot(tiny_model, rule):
-    text = rule_rows_text(tiny_model, rule.key)
-    path = SNAPSHOTS / f"{rule.key}.txt"
-    if UPDATE:
-        path.write_text(text, encoding="utf-8")
-    assert path.exists(), (
-        f"no snapshot for rule {rule.key}: run with BALANS_UPDATE_SNAPSHOTS=1"
-    )
-    assert text == path.read_text(encoding="utf-8")
+    return snapshot_model()
 
 
 def test_every_registered_rule_has_a_snapshot_and_every_snapshot_a_rule():

@@ -29,7 +29,8 @@ from balans.reports.output import FORMULA_START, safe_cell
 REPO_ROOT = Path(__file__).resolve().parents[2]
 DECIDED_SCENARIO = REPO_ROOT / "scenarios" / "rjh-2026-decided.yaml"
 MODEL_KEYS = ("region", "committees", "statements")  # the region model's, not filled in
-FIRST_VALUE_COLUMN = 4  # A key, B description, C unit, D... values
+UNIT_COLUMN = 3  # A key, B description, C unit, D... values
+FIRST_VALUE_COLUMN = 4
 MONTH_NAMES = (
     (
         "jan",
@@ -318,98 +319,74 @@ def _sheet_name(key: str, lang: str) -> str:
 # ---------------------------------------------------------------- template
 
 
-def _unit(path: str, kind: str) -> str:
-    last = path.rsplit(".", 1)[-1]
-    if kind == "months":
-        return "andel"
-    if last.endswith("_pct") or ".limit_pct" in path or "_pct." in path:
-        return "%"
-    if last.endswith("_tkr") or "_tkr." in path or path.startswith("fou.benchmarks"):
-        return "tkr"
-    if last.endswith(("year", "years", "deadline")) or last == "lag_years":
-        return "år"
-    if path.startswith(("budget.", "opening.", "balanskrav.", "liquidity.")):
-        return "Mkr"
-    if path.startswith("rules.") and (
-        kind == "series" or last in ("amount", "minimum", "printed_prior_result")
-    ):
-        return "Mkr"
-    return ""
+@dataclass(frozen=True)
+class Naming:
+    """The region's own names for keys, and each rule section's name in reports.
 
+    Attributes:
+        lines: key path -> the statement line's name (`budget.tax_revenue`).
+        committees: committee code -> its name.
+        rules: `rules.<section>` -> the name of its (first) rule in the registry.
 
-def _description(path: str, scenario_model: Any, naming: dict[str, str]) -> str:
-    """The region's own label where it has one, else the schema's description.
-
-    A rule's rows start with the rule's name in the report's words
-    (`Skuldsättningstak: ...`).
     """
-    if path in naming:
-        return naming[path]
-    text = _schema_description(path, scenario_model)
+
+    lines: dict[str, str]
+    committees: dict[str, str]
+    rules: dict[str, str]
+
+
+def _unit(path: str, lang: str) -> str:
+    """The key's declared unit as `lang` writes it ("" for text and switches)."""
+    from balans.scenario.meta import unit_at
+    from balans.units import unit_name
+
+    unit = unit_at(path)
+    return unit_name(unit, lang) if unit else ""
+
+
+def _description(path: str, naming: Naming, lang: str) -> str:
+    """The region's own name for a key where it has one, else its declared description.
+
+    A row of a mapping by committee is the committee's name; a rule's rows
+    start with the rule's name in the report's words (`Skuldsättningstak: ...`).
+    """
+    from balans.scenario.meta import meta_at
+
+    if path in naming.lines:
+        return naming.lines[path]
+    meta = meta_at(path)
+    last = path.rsplit(".", 1)[-1]
+    if meta.keys == "<committee>" and last in naming.committees:
+        return naming.committees[last]
+    text = meta.sv if lang == "sv" else meta.description
     parts = path.split(".")
-    if len(parts) > 2 and parts[0] == "rules" and parts[1] in naming.get("", {}):
-        return f"{naming[''][parts[1]]}: {text}" if text else naming[""][parts[1]]
+    if len(parts) > 2 and parts[0] == "rules" and parts[1] in naming.rules:
+        lower = text[:1].lower() + text[1:] if text[1:2].islower() else text
+        return f"{naming.rules[parts[1]]}: {lower}"
     return text
 
 
-def _schema_description(path: str, scenario_model: Any) -> str:
-    from balans.completion import _child, _unwrap
-
-    annotation: Any = scenario_model
-    description = ""
-    for part in path.split("."):
-        inner = _unwrap(annotation)
-        fields = getattr(inner, "model_fields", None)
-        if fields is not None and part in fields:
-            description = fields[part].description or ""
-            annotation = fields[part].annotation
-            continue
-        annotation = _child(annotation, part) if not part.isdigit() else annotation
-        if annotation is None:
-            return ""
-        if part.isdigit():
-            from typing import get_args
-
-            args = get_args(_unwrap(annotation))
-            annotation = args[0] if args else annotation
-    inner = _unwrap(annotation)
-    if not description and hasattr(inner, "model_fields"):
-        description = (inner.__doc__ or "").split("\n")[0]
-    return description
-
-
-def _labels(merged: dict[str, Any], lang: str) -> dict[str, str]:
-    """Region names for keys: statement lines for budget lines, committee names."""
-    from balans.reports.labels import TARGETS, label
+def _naming(merged: dict[str, Any], lang: str) -> Naming:
+    """Region names for keys (statement lines, committees) and the rules' names."""
+    from balans.model.registry import LP_RULES
 
     index = 0 if lang == "sv" else 1
-    rules = {key: label(TARGETS, key, lang) for key in TARGETS}
-    # Scenario sections whose rule has another id in the registry.
-    for section, rule in (
-        ("debt_ratio", "debt_ratio_ceiling"),
-        ("restoration", "restoration_goal"),
-        ("savings_ramp", "savings_ramp_up"),
-    ):
-        rules[section] = label(TARGETS, rule, lang)
-    rules["key_figures"] = "Nyckeltal" if lang == "sv" else "Key figures"
-    labels: dict[str, Any] = {"": rules}
+    rules: dict[str, str] = {}
+    for rule in LP_RULES:
+        rules.setdefault(rule.setting, (rule.sv_label, rule.en_label)[index])
+    lines: dict[str, str] = {}
     for statement in ("income", "balance", "cash_flow"):
         for line in merged.get("statements", {}).get(statement, []):
             name = (line.get("sv"), line.get("en"))[index]
-            labels.setdefault(f"budget.{line.get('id')}", name)
+            lines.setdefault(f"budget.{line.get('id')}", name)
             if statement == "balance":
                 opening = "ingående" if lang == "sv" else "opening"
-                labels.setdefault(f"opening.{line.get('id')}", f"{name} ({opening})")
-    for code, committee in merged.get("committees", {}).items():
-        name = (committee.get("sv_name"), committee.get("en_name"))[index]
-        for prefix in (
-            "budget.committees",
-            "rules.committee_frames.frames",
-            "levers.savings_weights",
-            "rules.savings_capacity.per_committee_pct",
-        ):
-            labels[f"{prefix}.{code}"] = name
-    return labels
+                lines.setdefault(f"opening.{line.get('id')}", f"{name} ({opening})")
+    committees = {
+        code: (committee.get("sv_name"), committee.get("en_name"))[index]
+        for code, committee in merged.get("committees", {}).items()
+    }
+    return Naming(lines, committees, rules)
 
 
 def scenario_values(path: str | Path) -> tuple[dict[str, Any], dict[str, Any], Path]:
@@ -430,12 +407,10 @@ def write_template(scenario_path: str | Path, output: str, lang: str) -> bytes:
     """The workbook of `scenario_path`'s inputs, as .xlsx bytes for `output`."""
     from openpyxl import Workbook
 
-    from balans.scenario.schema import Scenario
-
     values, merged, model_folder = scenario_values(scenario_path)
     ordered = {"model": _model_name(model_folder), **values}
     rows = flatten(ordered)
-    labels = _labels(merged, lang)
+    naming = _naming(merged, lang)
     by_sheet: dict[str, list[Row]] = {key: [] for key, *_ in SHEETS}
     for row in rows:
         by_sheet[sheet_of(row.path)].append(row)
@@ -445,7 +420,7 @@ def write_template(scenario_path: str | Path, output: str, lang: str) -> bytes:
         if key == "other" and not by_sheet[key]:
             continue
         sheet = book.create_sheet(_sheet_name(key, lang))
-        _write_sheet(sheet, key, by_sheet[key], lang, Scenario, labels)
+        _write_sheet(sheet, key, by_sheet[key], lang, naming)
     import io
 
     buffer = io.BytesIO()
@@ -483,7 +458,7 @@ def _model_folder(model: str, workbook: Path) -> Path | None:
     return None
 
 
-def _write_sheet(sheet, key, rows, lang, scenario_model, labels) -> None:
+def _write_sheet(sheet, key, rows, lang, naming) -> None:
     from openpyxl.styles import Font
 
     index = 0 if lang == "sv" else 1
@@ -500,7 +475,7 @@ def _write_sheet(sheet, key, rows, lang, scenario_model, labels) -> None:
     for kind, block in blocks:
         header = line
         first_header = first_header or header
-        _write_block(sheet, header, kind, block, lang, scenario_model, labels)
+        _write_block(sheet, header, kind, block, lang, naming)
         line = header + len(block) + 2
     if first_header is not None:
         sheet.freeze_panes = sheet.cell(row=first_header + 1, column=2)
@@ -518,7 +493,7 @@ def _blocks(rows: list[Row]) -> list[tuple[str, list[Row]]]:
     return blocks
 
 
-def _write_block(sheet, header, kind, rows, lang, scenario_model, labels) -> None:
+def _write_block(sheet, header, kind, rows, lang, naming) -> None:
     from openpyxl.styles import Font, PatternFill
 
     fill = PatternFill("solid", fgColor=INPUT_FILL)
@@ -540,12 +515,9 @@ def _write_block(sheet, header, kind, rows, lang, scenario_model, labels) -> Non
         number = header + offset
         shown = row.path + ("[]" if row.kind == "list" else "")
         sheet.cell(row=number, column=1, value=shown)
-        sheet.cell(
-            row=number,
-            column=2,
-            value=safe_cell(_description(row.path, scenario_model, labels)),
-        )
-        sheet.cell(row=number, column=3, value=_unit(row.path, row.kind))
+        description = _description(row.path, naming, lang)
+        sheet.cell(row=number, column=2, value=safe_cell(description) or None)
+        sheet.cell(row=number, column=UNIT_COLUMN, value=_unit(row.path, lang) or None)
         if row.kind == "value":
             cells = [row.value]
         elif row.kind == "list":
@@ -734,6 +706,31 @@ def _cell_value(cells, column: int) -> Any:
     return _unescape(cells[column].value) if column < len(cells) else None
 
 
+def _check_unit(reader: _Reader, sheet, cells, path: str, letter) -> None:
+    """A unit cell naming another unit than the key's is an error (tkr on a Mkr row).
+
+    The unit is the key's declared one (`balans.scenario.meta`), in either
+    language; an empty unit cell is read as the declared unit.
+    """
+    from balans.scenario.meta import unit_at
+    from balans.units import UNIT_NAMES
+
+    written = _cell_value(cells, UNIT_COLUMN - 1)
+    unit = unit_at(path)
+    if not unit or written is None or not str(written).strip():
+        return
+    names = UNIT_NAMES[unit]
+    if str(written).strip() in names:
+        return
+    cell = f"{letter(UNIT_COLUMN)}{cells[0].row}"
+    where = _where(reader.book_name, sheet.title, cell, path)
+    shown = " or ".join(dict.fromkeys(names))
+    raise WorkbookError(
+        f"{where}: the unit is {shown}, not {written!r}; enter the values in "
+        f"{names[1]} and the unit as the template writes it"
+    )
+
+
 def _read_row(reader: _Reader, sheet, kind, heads, cells, letter) -> None:
     row = cells[0].row
     shown = str(cells[0].value).strip()
@@ -746,6 +743,7 @@ def _read_row(reader: _Reader, sheet, kind, heads, cells, letter) -> None:
         )
     place = (sheet.title, f"A{row}")
     reader.placed.cells[path] = place
+    _check_unit(reader, sheet, cells, path, letter)
     start = FIRST_VALUE_COLUMN - 1
 
     def at(offset: int) -> tuple[Any, str]:

@@ -1,9 +1,7 @@
 """The rule tables of docs/model.md, generated from the registry.
 
 The page holds them between `<!-- rules:begin -->` and `<!-- rules:end -->`;
-regenerate after a registry change with
-
-    .venv/bin/python -m balans.rule_doc
+`make regen` rewrites them (balans.regen) after a registry change.
 """
 
 from __future__ import annotations
@@ -15,7 +13,6 @@ from balans.model.registry import KEY_FIGURES, LP_RULES
 
 BEGIN, END = "<!-- rules:begin -->", "<!-- rules:end -->"
 PAGE = Path(__file__).resolve().parents[2] / "docs" / "model.md"
-REGENERATE = ".venv/bin/python -m balans.rule_doc"
 SENSE = {"min": "at least", "max": "at most"}
 
 
@@ -59,14 +56,3 @@ def page_with_tables(text: str) -> str:
     if not pattern.search(text):
         raise ValueError(f"{PAGE} has no {BEGIN} ... {END} section")
     return pattern.sub(lambda _: render_rule_tables(), text)
-
-
-def main() -> None:
-    """Rewrite the tables in docs/model.md."""
-    PAGE.write_text(
-        page_with_tables(PAGE.read_text(encoding="utf-8")), encoding="utf-8"
-    )
-
-
-if __name__ == "__main__":
-    main()

@@ -148,6 +148,27 @@ def tiny_scenario(last_year: int = 2027, edit=None, **rules: bool):
     return scenario
 
 
+def snapshot_model():
+    """The model the rule snapshots are written from (tests/snapshots/rules).
+
+    `tiny_scenario` with every rule switched on and a limit for each, built as
+    the optimal plan.
+    """
+    from balans.model.build import build_model
+    from balans.model.data import build_data
+
+    scenario = tiny_scenario(
+        edit=_every_rule_on, fou_per_inhabitant=True, result_share_of_revenue=True
+    )
+    return build_model(build_data(scenario), "optimal")
+
+
+def _every_rule_on(data: dict) -> None:
+    """Give the rules that have no rows while off a limit each."""
+    data["rules"]["result_target"]["minimum"] = {2027: 260.0}
+    data["rules"]["savings_ramp"]["max_decrease_pct"] = 2.0
+
+
 def tiny_loaded(**kwargs) -> LoadedScenario:
     """`tiny_scenario(**kwargs)` as the plan functions take it."""
     return LoadedScenario(tiny_scenario(**kwargs), [DECIDED], ["tiny fixture"])

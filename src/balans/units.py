@@ -20,3 +20,37 @@ RELAXED_MKR = 1e-6
 def tkr_to_mkr(tkr):
     """Thousand kronor -> million kronor (works on numbers and Pyomo expressions)."""
     return tkr / TKR_PER_MKR
+
+
+UNIT_NAMES: dict[str, tuple[str, str]] = {
+    "Mkr": ("Mkr", "Mkr"),
+    "tkr": ("tkr", "tkr"),
+    "%": ("%", "%"),
+    "year": ("år", "year"),
+    "years": ("år", "years"),
+    "share": ("andel", "share"),
+    "weight": ("vikt", "weight"),
+    "grants": ("bidrag", "grants"),
+    "inhabitants": ("invånare", "inhabitants"),
+    "tkr per 100 000 inhabitants": (
+        "tkr per 100 000 invånare",
+        "tkr per 100 000 inhabitants",
+    ),
+    "tkr per tkr": ("tkr per tkr", "tkr per tkr"),
+    "öre": ("öre", "öre"),
+    "per Mkr": ("per Mkr", "per Mkr"),
+    "per tkr": ("per tkr", "per tkr"),
+    "per Mkr of slack": ("per Mkr avsteg", "per Mkr of slack"),
+    "per tkr of slack": ("per tkr avsteg", "per tkr of slack"),
+}
+"""Every unit a scenario key may declare: its id (the English name) -> (sv, en).
+
+`per Mkr` and `per tkr` are objective units per Mkr (tkr) of a lever or a
+shortfall; `per Mkr of slack` the diagnosis penalty of a rule.
+"""
+
+
+def unit_name(unit: str, lang: str) -> str:
+    """The unit as a report in `lang` ("sv" or "en") writes it."""
+    sv, en = UNIT_NAMES[unit]
+    return sv if lang == "sv" else en

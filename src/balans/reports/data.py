@@ -19,6 +19,14 @@ if TYPE_CHECKING:  # pandas is imported by the frame functions, for CSV and xlsx
 
 SCHEMA_VERSION = 1
 DIGITS = 6
+DEBT_UNITS = {
+    "loans": "Mkr",
+    "ceiling": "Mkr",
+    "ratio": "%",
+    "ratio_limit": "%",
+    "interest": "Mkr",
+}
+"""The quantities of `PlanResult.debt` in the tidy table, in order, with their units."""
 
 
 def _clean(value: Any) -> Any:
@@ -182,18 +190,11 @@ def plan_to_rows(r: PlanResult) -> list[tuple]:
             value = getattr(cell, quantity)
             if value is not None:
                 add("liquidity", quantity, "", year, value, "Mkr", month)
-    for quantity in ("loans", "ceiling", "ratio", "ratio_limit", "interest"):
+    for quantity, unit in DEBT_UNITS.items():
         values = getattr(r.debt, quantity) if r.debt else {}
         for year, value in values.items():
             if value is not None:
-                add(
-                    "debt",
-                    quantity,
-                    "",
-                    year,
-                    value,
-                    "%" if "ratio" in quantity else "Mkr",
-                )
+                add("debt", quantity, "", year, value, unit)
     for year, value in r.fou_tkr.items():
         add("fou", "fou_tkr", "", year, value, "tkr")
     for t in r.targets:

@@ -84,8 +84,17 @@ def _years(years: list[int], lang: str) -> str:
     return f" {text}" if lang == "sv" else f" in {text}"
 
 
+def _unit(driver, lang: str) -> str:
+    """The declared unit of the key a driver changes, as `lang` writes it."""
+    from balans.scenario.meta import unit_at
+    from balans.units import unit_name
+
+    unit = unit_at(driver.path)
+    return unit_name(unit, lang) if unit else ""
+
+
 def _level_text(base, driver, change: float, lang: str) -> str:
-    unit = " %" if driver.path.endswith("_pct") else " Mkr"
+    unit = " " + _unit(driver, lang)
     groups = _levels(base, driver, change)
     if len(groups) == 1:
         return number(groups[0][1], lang, 2) + unit
@@ -101,13 +110,13 @@ def _condition(limit: dict[str, Any], spec, base, lang: str) -> str:
     label = (driver.label_sv if lang == "sv" else driver.label_en) or name
     low, high = limit["low"], limit["high"]
     sv = lang == "sv"
-    points = driver.path.endswith("_pct")
+    points = _unit(driver, lang) == "%"
     if driver.change == "relative":
         unit = " %"
     elif points and driver.change == "add":
         unit = " procentenheter" if sv else " percentage points"
     else:
-        unit = "" if points else " Mkr"
+        unit = "" if points else " " + _unit(driver, lang)
 
     def change(v: float) -> str:
         sign = "+" if v > 0 else ""

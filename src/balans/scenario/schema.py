@@ -12,7 +12,7 @@ import datetime
 import math
 import numbers
 import re
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import (
     AfterValidator,
@@ -24,6 +24,7 @@ from pydantic import (
 )
 
 from balans.choices import OBJECTIVES  # noqa: F401 (re-exported for callers)
+from balans.scenario.meta import field
 
 _DECIMAL_COMMA = re.compile(r"\s*[+-]?[0-9]+,[0-9]+\s*")
 
@@ -155,8 +156,16 @@ class Strict(BaseModel):
 class Horizon(Strict):
     """The planning years: the budget year and the plan years after it."""
 
-    first_year: Year = Field(description="First year of the plan (budgetår).")
-    last_year: Year = Field(description="Last year of the plan (planår).")
+    first_year: Year = field(
+        unit="year",
+        description="First year of the plan (budgetår).",
+        sv="Planens första år (budgetåret).",
+    )
+    last_year: Year = field(
+        unit="year",
+        description="Last year of the plan (planår).",
+        sv="Planens sista år (sista planåret).",
+    )
 
     @model_validator(mode="after")
     def _ordered(self) -> Horizon:
@@ -175,16 +184,30 @@ class Horizon(Strict):
 class Committee(Strict):
     """A committee (nämnd) of the region model."""
 
-    sv_name: str = Field(description="Swedish name, as in the budget document.")
-    en_name: str = Field(description="English name for --lang en.")
+    sv_name: str = field(
+        description="Swedish name, as in the budget document.",
+        sv="Svenskt namn, som i budgetdokumentet.",
+    )
+    en_name: str = field(
+        description="English name for --lang en.", sv="Engelskt namn för --lang en."
+    )
 
 
 class LineLabel(Strict):
     """One line of a statement as the region names it."""
 
-    id: str = Field(description="The line id the model computes (e.g. result).")
-    sv: str = Field(description="Swedish label, as in the budget document.")
-    en: str = Field(description="English label for --lang en.")
+    id: str = field(
+        description="The line id the model computes (e.g. result).",
+        sv="Radens id i modellen (t.ex. result).",
+    )
+    sv: str = field(
+        description="Swedish label, as in the budget document.",
+        sv="Svensk benämning, som i budgetdokumentet.",
+    )
+    en: str = field(
+        description="English label for --lang en.",
+        sv="Engelsk benämning för --lang en.",
+    )
 
 
 StatementName = Literal["income", "balance", "cash_flow", "restoration"]
@@ -193,61 +216,149 @@ StatementName = Literal["income", "balance", "cash_flow", "restoration"]
 class CommitteeBudget(Strict):
     """One row of the committee table (Tabell 11/12) for the frame year."""
 
-    costs: NonPositive = Field(description="Gross costs incl. depreciation (Mkr).")
-    revenue: NonNegative = Field(
-        description="Operating revenue incl. targeted grants (Mkr)."
+    costs: NonPositive = field(
+        unit="Mkr",
+        description="Gross costs incl. depreciation.",
+        sv="Bruttokostnader inkl. avskrivningar.",
     )
-    targeted_grants: NonNegative = Field(
-        0.0, description="Part of revenue that is targeted state grants (Tabell 10)."
+    revenue: NonNegative = field(
+        unit="Mkr",
+        description="Operating revenue incl. targeted grants.",
+        sv="Verksamhetens intäkter inkl. riktade statsbidrag.",
     )
-    taxes_and_general_grants: NonNegative = Field(
-        0.0, description="Financing carried by the committee (RS only)."
+    targeted_grants: NonNegative = field(
+        0.0,
+        unit="Mkr",
+        description="Part of revenue that is targeted state grants (Tabell 10).",
+        sv="Den del av intäkterna som är riktade statsbidrag (Tabell 10).",
+    )
+    taxes_and_general_grants: NonNegative = field(
+        0.0,
+        unit="Mkr",
+        description="Financing carried by the committee (RS only).",
+        sv="Finansiering som nämnden bär (bara RS).",
     )
 
 
 class Opening(Strict):
-    """The balance sheet at the end of the year before the horizon (Tabell 5)."""
+    """The balance sheet at the end of the year before the horizon, and its flows.
 
-    year: Year
-    intangible_assets: NonNegative
-    land_buildings: NonNegative
-    machinery_equipment: NonNegative
-    financial_fixed_assets: NonNegative
-    long_term_receivables: NonNegative
-    inventories: NonNegative
-    short_term_receivables: NonNegative
-    pension_investments: NonNegative = Field(
-        description="Kortfristiga placeringar (pensionsplaceringar)."
+    The balance sheet is Tabell 5's; the flows of that year (Tabell 2) are what
+    the plan's growth rates start from.
+    """
+
+    year: Year = field(
+        unit="year",
+        description="The opening year: must be horizon.first_year - 1.",
+        sv="Ingångsåret: året före horisontens första år.",
     )
-    cash: Amount
-    equity: Amount
-    pension_provisions: NonNegative = Field(
-        description="Pension provisions incl. special payroll tax."
+    intangible_assets: NonNegative = field(
+        unit="Mkr",
+        description="Immateriella tillgångar.",
+        sv="Immateriella tillgångar.",
     )
-    other_provisions: NonNegative
-    long_term_liabilities: NonNegative
-    short_term_liabilities: NonNegative
-    loans: NonNegative = Field(
-        description="Interest-bearing long-term loans within long_term_liabilities."
+    land_buildings: NonNegative = field(
+        unit="Mkr", description="Mark och byggnader.", sv="Mark och byggnader."
     )
-    operating_costs: NonPositive = Field(
-        description="Operating costs of the opening year (cost-pressure base)."
+    machinery_equipment: NonNegative = field(
+        unit="Mkr",
+        description="Maskiner och inventarier.",
+        sv="Maskiner och inventarier.",
     )
-    depreciation: NonPositive
-    net_operating_costs: NonPositive
-    fou_tkr: NonNegative = Field(description="FoU-medel in the opening year (tkr).")
-    tax_and_general_grants: NonNegative | None = Field(
+    financial_fixed_assets: NonNegative = field(
+        unit="Mkr",
+        description="Finansiella anläggningstillgångar.",
+        sv="Finansiella anläggningstillgångar.",
+    )
+    long_term_receivables: NonNegative = field(
+        unit="Mkr",
+        description="Långfristiga fordringar.",
+        sv="Långfristiga fordringar.",
+    )
+    inventories: NonNegative = field(unit="Mkr", description="Förråd.", sv="Förråd.")
+    short_term_receivables: NonNegative = field(
+        unit="Mkr",
+        description="Kortfristiga fordringar.",
+        sv="Kortfristiga fordringar.",
+    )
+    pension_investments: NonNegative = field(
+        unit="Mkr",
+        description="Kortfristiga placeringar (pensionsplaceringar).",
+        sv="Kortfristiga placeringar (pensionsplaceringar).",
+    )
+    cash: Amount = field(
+        unit="Mkr",
+        description="Kassa och bank: the cash balance the plan starts from.",
+        sv="Kassa och bank: kassan som planen börjar från.",
+    )
+    equity: Amount = field(
+        unit="Mkr",
+        description="Eget kapital (negative for RJH).",
+        sv="Eget kapital (negativt för RJH).",
+    )
+    pension_provisions: NonNegative = field(
+        unit="Mkr",
+        description="Pension provisions incl. special payroll tax.",
+        sv="Avsättningar för pensioner inkl. särskild löneskatt.",
+    )
+    other_provisions: NonNegative = field(
+        unit="Mkr", description="Övriga avsättningar.", sv="Övriga avsättningar."
+    )
+    long_term_liabilities: NonNegative = field(
+        unit="Mkr",
+        description="Långfristiga skulder: loans plus other long-term liabilities.",
+        sv="Långfristiga skulder: lån och övriga långfristiga skulder.",
+    )
+    short_term_liabilities: NonNegative = field(
+        unit="Mkr", description="Kortfristiga skulder.", sv="Kortfristiga skulder."
+    )
+    loans: NonNegative = field(
+        unit="Mkr",
+        description="Interest-bearing long-term loans within long_term_liabilities.",
+        sv="Räntebärande långfristiga lån, en del av de långfristiga skulderna.",
+    )
+    operating_costs: NonPositive = field(
+        unit="Mkr",
+        description="Operating costs of the opening year (cost-pressure base).",
+        sv="Verksamhetens kostnader ingångsåret (bas för kostnadstrycket).",
+    )
+    depreciation: NonPositive = field(
+        unit="Mkr",
+        description="Depreciation of the opening year (cost-growth base).",
+        sv="Avskrivningar ingångsåret (bas för kostnadsutvecklingen).",
+    )
+    net_operating_costs: NonPositive = field(
+        unit="Mkr",
+        description="Net operating costs of the opening year (net cost-growth base).",
+        sv="Verksamhetens nettokostnader ingångsåret (bas för "
+        "nettokostnadsutvecklingen).",
+    )
+    fou_tkr: NonNegative = field(
+        unit="tkr",
+        description="FoU-medel in the opening year.",
+        sv="FoU-medel ingångsåret.",
+    )
+    tax_and_general_grants: NonNegative | None = field(
         None,
+        unit="Mkr",
         description="Skatter + generella statsbidrag of the opening year, without the "
         "pharma grant (for the opening year's debt ratio).",
+        sv="Skatter och generella statsbidrag ingångsåret, utan läkemedelsbidraget "
+        "(för ingångsårets skuldsättningsgrad).",
     )
-    pharma_grant: NonNegative | None = Field(
-        None, description="Statsbidrag läkemedel of the opening year."
-    )
-    pension_commitments: NonNegative | None = Field(
+    pharma_grant: NonNegative | None = field(
         None,
+        unit="Mkr",
+        description="Statsbidrag läkemedel of the opening year.",
+        sv="Statsbidrag läkemedel ingångsåret.",
+    )
+    pension_commitments: NonNegative | None = field(
+        None,
+        unit="Mkr",
         description="Ansvarsförbindelse incl. löneskatt at the end of the opening "
         "year (the base of soliditet including pension obligations).",
+        sv="Ansvarsförbindelse inkl. löneskatt vid ingångsårets slut (basen för "
+        "soliditet inkl. pensionsförpliktelser).",
     )
 
     @model_validator(mode="after")
@@ -263,74 +374,219 @@ class Opening(Strict):
 class Basis(Strict):
     """The forecasts the decided figures rest on (so levers can be derived)."""
 
-    lpik_pct: GrowthSeries
-    volume_growth_pct: GrowthSeries
-    tax_base_growth_pct: GrowthSeries
-    national_tax_base_growth_pct: GrowthSeries | None = Field(
-        None, description="National tax-base growth the budget rests on (default: own)."
+    lpik_pct: GrowthSeries = field(
+        unit="%",
+        description="LPIK the decided costs assume (cost pressure).",
+        sv="LPIK som de beslutade kostnaderna bygger på (kostnadstryck).",
     )
-    interest_rate_pct: InterestSeries
-    fou_tkr: NonNegativeSeries = Field(
-        description="FoU level inside the published operating costs (tkr)."
+    volume_growth_pct: GrowthSeries = field(
+        unit="%",
+        description="Volume growth the decided costs assume (cost pressure).",
+        sv="Volymökning som de beslutade kostnaderna bygger på (kostnadstryck).",
+    )
+    tax_base_growth_pct: GrowthSeries = field(
+        unit="%",
+        description="Tax-base growth the decided tax revenue assumes; includes the "
+        "opening year.",
+        sv="Skatteunderlagets ökning som de beslutade skatteintäkterna bygger på; "
+        "inkluderar ingångsåret.",
+    )
+    national_tax_base_growth_pct: GrowthSeries | None = field(
+        None,
+        unit="%",
+        description="National tax-base growth the budget rests on (default: own).",
+        sv="Det nationella skatteunderlagets ökning som budgeten bygger på "
+        "(standard: regionens egen).",
+    )
+    interest_rate_pct: InterestSeries = field(
+        unit="%",
+        description="Loan rate the published financial costs assume.",
+        sv="Låneränta som de publicerade finansiella kostnaderna bygger på.",
+    )
+    fou_tkr: NonNegativeSeries = field(
+        unit="tkr",
+        description="FoU level inside the published operating costs.",
+        sv="FoU-nivån i de publicerade verksamhetskostnaderna.",
     )
 
 
 class Budget(Strict):
     """The decided budget: published lines and decided amounts."""
 
-    operating_revenue: NonNegativeSeries
-    targeted_grants: NonNegativeSeries
-    operating_costs: NonPositiveSeries
-    depreciation: NonPositiveSeries
-    tax_revenue: NonNegativeSeries
-    general_grants: NonNegativeSeries
-    pharma_grant: NonNegativeSeries
-    financial_income: NonNegativeSeries
-    financial_costs: NonPositiveSeries
-    pension_liability_increase: Series
-    net_investments: NonNegativeSeries
-    pension_portfolio_purchases: NonNegativeSeries
-    new_long_term_debt: NonNegativeSeries
-    debt_repayment: NonNegativeSeries
-    land_buildings: NonNegativeSeries
-    intangible_assets: NonNegativeSeries
-    financial_fixed_assets: NonNegativeSeries
-    fou_tkr: NonNegativeSeries
-    pension_commitments: NonNegativeSeries = Field(
+    operating_revenue: NonNegativeSeries = field(
+        unit="Mkr",
+        description="Verksamhetens intäkter (Tabell 2).",
+        sv="Verksamhetens intäkter (Tabell 2).",
+    )
+    targeted_grants: NonNegativeSeries = field(
+        unit="Mkr",
+        description="Riktade statsbidrag (Tabell 2, 10).",
+        sv="Riktade statsbidrag (Tabell 2, 10).",
+    )
+    operating_costs: NonPositiveSeries = field(
+        unit="Mkr",
+        description="Verksamhetens kostnader, decided (Tabell 2); includes FoU.",
+        sv="Verksamhetens kostnader enligt beslut (Tabell 2); inkluderar FoU.",
+    )
+    depreciation: NonPositiveSeries = field(
+        unit="Mkr",
+        description="Avskrivningar (Tabell 2).",
+        sv="Avskrivningar (Tabell 2).",
+    )
+    tax_revenue: NonNegativeSeries = field(
+        unit="Mkr",
+        description="Skatteintäkter as decided, under the basis tax-base forecast.",
+        sv="Skatteintäkter enligt beslut, med basprognosen för skatteunderlaget.",
+    )
+    general_grants: NonNegativeSeries = field(
+        unit="Mkr",
+        description="Generella statsbidrag.",
+        sv="Generella statsbidrag.",
+    )
+    pharma_grant: NonNegativeSeries = field(
+        unit="Mkr",
+        description="Statsbidrag läkemedel (läkemedelsbidraget).",
+        sv="Statsbidrag läkemedel (läkemedelsbidraget).",
+    )
+    financial_income: NonNegativeSeries = field(
+        unit="Mkr",
+        description="Finansiella intäkter.",
+        sv="Finansiella intäkter.",
+    )
+    financial_costs: NonPositiveSeries = field(
+        unit="Mkr",
+        description="Finansiella kostnader, as published (loan interest + pension "
+        "part).",
+        sv="Finansiella kostnader som publicerade (låneräntor + pensionsdel).",
+    )
+    pension_liability_increase: Series = field(
+        unit="Mkr",
+        description="Ökning pensionsskuld (Tabell 6); a source of cash.",
+        sv="Ökning pensionsskuld (Tabell 6); tillför likvida medel.",
+    )
+    net_investments: NonNegativeSeries = field(
+        unit="Mkr",
+        description="Nettoinvesteringar within the investment frame (Tabell 6, 8).",
+        sv="Nettoinvesteringar inom investeringsramen (Tabell 6, 8).",
+    )
+    pension_portfolio_purchases: NonNegativeSeries = field(
+        unit="Mkr",
+        description="Köp till pensionsportföljen (Tabell 6).",
+        sv="Köp till pensionsportföljen (Tabell 6).",
+    )
+    new_long_term_debt: NonNegativeSeries = field(
+        unit="Mkr",
+        description="Decided new long-term loans (Tabell 6); the decided lever.",
+        sv="Beslutad nyupplåning (Tabell 6); det beslutade styrmedlet.",
+    )
+    debt_repayment: NonNegativeSeries = field(
+        unit="Mkr",
+        description="Decided repayments (Tabell 6); the decided lever.",
+        sv="Beslutad amortering (Tabell 6); det beslutade styrmedlet.",
+    )
+    land_buildings: NonNegativeSeries = field(
+        unit="Mkr",
+        description="Mark och byggnader at year end (Tabell 5).",
+        sv="Mark och byggnader vid årets slut (Tabell 5).",
+    )
+    intangible_assets: NonNegativeSeries = field(
+        unit="Mkr",
+        description="Immateriella tillgångar at year end (Tabell 5).",
+        sv="Immateriella tillgångar vid årets slut (Tabell 5).",
+    )
+    financial_fixed_assets: NonNegativeSeries = field(
+        unit="Mkr",
+        description="Finansiella anläggningstillgångar at year end (Tabell 5).",
+        sv="Finansiella anläggningstillgångar vid årets slut (Tabell 5).",
+    )
+    fou_tkr: NonNegativeSeries = field(
+        unit="tkr",
+        description="FoU-medel of the plan; the model holds FoU at this level.",
+        sv="Planens FoU-medel; modellen håller FoU på den nivån.",
+    )
+    pension_commitments: NonNegativeSeries = field(
         default_factory=dict,
+        unit="Mkr",
         description="Ansvarsförbindelse: pensions earned before 1998, outside the "
-        "balance sheet, excluding löneskatt (Tabell 5 memo line), Mkr.",
+        "balance sheet, excluding löneskatt (Tabell 5 memo line).",
+        sv="Ansvarsförbindelse: pensioner intjänade före 1998, utanför "
+        "balansräkningen, exkl. löneskatt (Tabell 5, inom linjen).",
     )
-    pension_commitments_payroll_tax: NonNegativeSeries = Field(
+    pension_commitments_payroll_tax: NonNegativeSeries = field(
         default_factory=dict,
-        description="Löneskatt on the ansvarsförbindelse (Tabell 5 memo line), Mkr.",
+        unit="Mkr",
+        description="Löneskatt on the ansvarsförbindelse (Tabell 5 memo line).",
+        sv="Löneskatt på ansvarsförbindelsen (Tabell 5, inom linjen).",
     )
-    additional_investments: NonNegativeSeries = Field(
+    additional_investments: NonNegativeSeries = field(
         default_factory=dict,
-        description="Investments on top of the frame (e.g. Getingen 11), Mkr.",
+        unit="Mkr",
+        description="Investments on top of the frame (e.g. Getingen 11).",
+        sv="Investeringar utöver ramen (t.ex. Getingen 11).",
     )
-    committees: dict[str, CommitteeBudget]
+    committees: dict[str, CommitteeBudget] = field(
+        keys="<committee>",
+        description="One row per committee for the first year (Tabell 11/12, 10).",
+        sv="En rad per nämnd för det första året (Tabell 11/12, 10).",
+    )
     basis: Basis
 
 
 class Assumptions(Strict):
     """Forecasts and readings for the plan; what-ifs change these."""
 
-    lpik_pct: GrowthSeries
-    volume_growth_pct: GrowthSeries
-    tax_base_growth_pct: GrowthSeries
-    national_tax_base_growth_pct: GrowthSeries | None = Field(
+    lpik_pct: GrowthSeries = field(
+        unit="%",
+        description="LPIK of the plan (cost pressure).",
+        sv="Planens LPIK (kostnadstryck).",
+    )
+    volume_growth_pct: GrowthSeries = field(
+        unit="%",
+        description="Volume growth of the plan (cost pressure).",
+        sv="Planens volymökning (kostnadstryck).",
+    )
+    tax_base_growth_pct: GrowthSeries = field(
+        unit="%",
+        description="Tax-base growth of the plan; includes the opening year.",
+        sv="Planens ökning av skatteunderlaget; inkluderar ingångsåret.",
+    )
+    national_tax_base_growth_pct: GrowthSeries | None = field(
         None,
+        unit="%",
         description="Growth of the national tax base per inhabitant (default: as the "
         "region's own, so a revision of the region's forecast is a national one).",
+        sv="Det nationella skatteunderlagets ökning per invånare (standard: som "
+        "regionens egen, så att en ändrad prognos för regionen är en nationell).",
     )
-    interest_rate_pct: InterestSeries
-    depreciation_committee: str
-    fou_committee: str = Field(description="The committee whose frame pays FoU.")
-    pension_payroll_tax_pct: Share
-    additional_investment_life_years: Annotated[Number, Field(gt=0, le=100)]
-    fou_heroma_factor: Annotated[Number, Field(gt=0, le=1)] = Field(
-        description="Share of the pre-2021 purchasing power one FoU krona has now."
+    interest_rate_pct: InterestSeries = field(
+        unit="%",
+        description="Loan rate of the plan, on the average loan balance.",
+        sv="Planens låneränta, på den genomsnittliga låneskulden.",
+    )
+    depreciation_committee: str = field(
+        description="The committee whose net cost carries depreciation.",
+        sv="Nämnden vars nettokostnad bär avskrivningarna.",
+    )
+    fou_committee: str = field(
+        description="The committee whose frame pays FoU.",
+        sv="Nämnden vars ram betalar FoU.",
+    )
+    pension_payroll_tax_pct: Share = field(
+        unit="%",
+        description="Särskild löneskatt on pension provisions.",
+        sv="Särskild löneskatt på pensionsavsättningar.",
+    )
+    additional_investment_life_years: Annotated[Number, Field(gt=0, le=100)] = field(
+        unit="years",
+        description="Write-off period of budget.additional_investments (linear, from "
+        "the year after).",
+        sv="Avskrivningstid för budget.additional_investments (linjärt, från året "
+        "efter).",
+    )
+    fou_heroma_factor: Annotated[Number, Field(gt=0, le=1)] = field(
+        unit="share",
+        description="Share of the pre-2021 purchasing power one FoU krona has now.",
+        sv="Andel av köpkraften före 2021 som en FoU-krona har nu.",
     )
 
 
@@ -352,32 +608,61 @@ def _monthly_profile(shares: list[float]) -> list[float]:
 Profile = Annotated[list[Number], AfterValidator(_monthly_profile)]
 
 
+def _profile(description: str, sv: str) -> Any:
+    """A monthly profile: 12 shares of the year's flow."""
+    return field(unit="share", description=description, sv=sv)
+
+
 class Profiles(Strict):
     """How each annual flow spreads over January..December (shares summing to 1)."""
 
-    taxes: Profile = Field(description="Tax revenue, general grants, pharma grant.")
-    revenue: Profile = Field(description="Operating revenue and targeted grants.")
-    costs: Profile = Field(description="Operating payments (salaries, purchases).")
-    pension_payment: Profile = Field(description="The yearly pension payment.")
-    financial: Profile = Field(description="Financial income and interest payments.")
-    investments: Profile = Field(description="Net investments.")
-    pension_purchases: Profile = Field(description="Pension portfolio purchases.")
-    borrowing: Profile = Field(description="New long-term loans.")
-    repayment: Profile = Field(description="Repayments of long-term loans.")
+    taxes: Profile = _profile(
+        "Tax revenue, general grants, pharma grant.",
+        "Skatteintäkter, generella statsbidrag, läkemedelsbidrag.",
+    )
+    revenue: Profile = _profile(
+        "Operating revenue and targeted grants.",
+        "Verksamhetens intäkter och riktade statsbidrag.",
+    )
+    costs: Profile = _profile(
+        "Operating payments (salaries, purchases).",
+        "Verksamhetens utbetalningar (löner, inköp).",
+    )
+    pension_payment: Profile = _profile(
+        "The yearly pension payment.", "Den årliga pensionsutbetalningen."
+    )
+    financial: Profile = _profile(
+        "Financial income and interest payments.",
+        "Finansiella intäkter och räntebetalningar.",
+    )
+    investments: Profile = _profile("Net investments.", "Nettoinvesteringar.")
+    pension_purchases: Profile = _profile(
+        "Pension portfolio purchases.", "Köp till pensionsportföljen."
+    )
+    borrowing: Profile = _profile("New long-term loans.", "Nya långfristiga lån.")
+    repayment: Profile = _profile(
+        "Repayments of long-term loans.", "Amorteringar av långfristiga lån."
+    )
 
 
 class Liquidity(Strict):
     """The months inside each year: profiles and short-term credit."""
 
     profiles: Profiles
-    pension_payment: NonNegativeSeries = Field(
-        description="Part of operating payments paid as one pension payment (Mkr)."
+    pension_payment: NonNegativeSeries = field(
+        unit="Mkr",
+        description="Part of operating payments paid as one pension payment.",
+        sv="Den del av utbetalningarna som betalas som en pensionsutbetalning.",
     )
-    credit_limit: NonNegativeSeries = Field(
-        description="Short-term credit (checkkredit) available in a month (Mkr)."
+    credit_limit: NonNegativeSeries = field(
+        unit="Mkr",
+        description="Short-term credit (checkkredit) available in a month.",
+        sv="Checkkredit som finns att tillgå under en månad.",
     )
-    credit_rate_pct: InterestSeries = Field(
-        description="Yearly rate on credit drawn (percent of the average balance)."
+    credit_rate_pct: InterestSeries = field(
+        unit="%",
+        description="Yearly rate on credit drawn (percent of the average balance).",
+        sv="Årsränta på utnyttjad kredit (procent av det genomsnittliga saldot).",
     )
 
 
@@ -390,17 +675,27 @@ class Equalisation(Strict):
     while a national revision moves the guaranteed level as well.
     """
 
-    tax_rate_pct: Annotated[Number, Field(gt=0, le=30)] = Field(
-        description="The region's utdebitering, kr per 100 kr (percent of the base)."
+    tax_rate_pct: Annotated[Number, Field(gt=0, le=30)] = field(
+        unit="%",
+        description="The region's utdebitering, kr per 100 kr (percent of the base).",
+        sv="Regionens utdebitering, kr per 100 kr (procent av underlaget).",
     )
-    equalisation_rate_pct: Annotated[Number, Field(ge=0, le=30)] = Field(
-        description="Utjämningsskattesats of the region's county, percent."
+    equalisation_rate_pct: Annotated[Number, Field(ge=0, le=30)] = field(
+        unit="%",
+        description="Utjämningsskattesats of the region's county, percent.",
+        sv="Utjämningsskattesatsen för regionens län, procent.",
     )
-    guarantee_pct: Annotated[Number, Field(gt=0, le=200)] = Field(
-        description="Guaranteed tax base, percent of the national average per inhabitant."
+    guarantee_pct: Annotated[Number, Field(gt=0, le=200)] = field(
+        unit="%",
+        description="Guaranteed tax base, percent of the national average per "
+        "inhabitant.",
+        sv="Garanterat skatteunderlag, procent av riksgenomsnittet per invånare.",
     )
-    relative_tax_capacity_pct: Annotated[Number, Field(gt=0, le=200)] = Field(
-        description="The region's own tax base per inhabitant, percent of the national."
+    relative_tax_capacity_pct: Annotated[Number, Field(gt=0, le=200)] = field(
+        unit="%",
+        description="The region's own tax base per inhabitant, percent of the "
+        "national.",
+        sv="Regionens eget skatteunderlag per invånare, procent av riksgenomsnittet.",
     )
 
 
@@ -415,10 +710,19 @@ class DepreciationSettings(Strict):
     land and buildings (so the lånetak) follow the building investments.
     """
 
-    basis: Literal["published", "investment_plan"] = "published"
-    building_share_pct: PercentSeries = Field(
+    basis: Literal["published", "investment_plan"] = field(
+        "published",
+        description="published: depreciation as the budget gives it; "
+        "investment_plan: as the investment plan implies.",
+        sv="published: avskrivningarna som budgeten anger dem; investment_plan: "
+        "som investeringsplanen ger.",
+    )
+    building_share_pct: PercentSeries = field(
         default_factory=dict,
-        description="Share of each year's net investments that are buildings (Tabell 8).",
+        unit="%",
+        description="Share of each year's net investments that are buildings "
+        "(Tabell 8).",
+        sv="Andel av årets nettoinvesteringar som är byggnader (Tabell 8).",
     )
 
 
@@ -431,29 +735,40 @@ class Balanskrav(Strict):
     restores årets resultat, so the adjustments are 0 by default.
     """
 
-    adjustments: Series = Field(
+    adjustments: Series = field(
         default_factory=dict,
-        description="Balanskravsjusteringar per year, Mkr (negative: gains removed).",
+        unit="Mkr",
+        description="Balanskravsjusteringar per year (negative: gains removed).",
+        sv="Balanskravsjusteringar per år (negativt: vinster som räknas bort).",
     )
-    reserve_deposits: NonNegativeSeries = Field(
+    reserve_deposits: NonNegativeSeries = field(
         default_factory=dict,
-        description="Reservation to the resultatreserv (former RUR), Mkr.",
+        unit="Mkr",
+        description="Reservation to the resultatreserv (former RUR).",
+        sv="Reservering till resultatutjämningsreserven (RUR).",
     )
-    reserve_use: NonNegativeSeries = Field(
+    reserve_use: NonNegativeSeries = field(
         default_factory=dict,
-        description="Use of the resultatreserv, Mkr (needs a reserve to draw on).",
+        unit="Mkr",
+        description="Use of the resultatreserv (needs a reserve to draw on).",
+        sv="Disposition av resultatutjämningsreserven (kräver en reserv att ta av).",
     )
-    opening_reserve: NonNegative = Field(
-        0.0, description="Resultatreserv at the end of the opening year, Mkr."
+    opening_reserve: NonNegative = field(
+        0.0,
+        unit="Mkr",
+        description="Resultatreserv at the end of the opening year.",
+        sv="Resultatutjämningsreserven vid ingångsårets slut.",
     )
 
 
 class Debt(Strict):
     """Amortisation policy of long-term loans."""
 
-    amortisation_min_pct: ShareSeries = Field(
+    amortisation_min_pct: ShareSeries = field(
         default_factory=dict,
+        unit="%",
         description="Least repayment per year, percent of the opening loans.",
+        sv="Minsta amortering per år, procent av de ingående lånen.",
     )
 
 
@@ -465,12 +780,20 @@ class BasAlf(Strict):
     estimated, so the decided scenario sets it to 0 (no feedback).
     """
 
-    elasticity: Annotated[Number, Field(ge=0, le=10)] = Field(
-        description="tkr of premium per tkr of FoU `lag_years` earlier."
+    elasticity: Annotated[Number, Field(ge=0, le=10)] = field(
+        unit="tkr per tkr",
+        description="tkr of premium per tkr of FoU `lag_years` earlier.",
+        sv="tkr premie per tkr FoU `lag_years` år tidigare.",
     )
-    lag_years: Annotated[Whole, Field(ge=0, le=10)]
-    reference_fou_tkr: NonNegative = Field(
-        description="The FoU level the current premium (1770 tkr in 2024) rests on."
+    lag_years: Annotated[Whole, Field(ge=0, le=10)] = field(
+        unit="years",
+        description="Years between a FoU level and the premium it earns.",
+        sv="År mellan en FoU-nivå och premien den ger.",
+    )
+    reference_fou_tkr: NonNegative = field(
+        unit="tkr",
+        description="The FoU level the current premium (1770 tkr in 2024) rests on.",
+        sv="FoU-nivån som dagens premie (1 770 tkr 2024) vilar på.",
     )
 
 
@@ -480,9 +803,20 @@ GrantCategory = Literal["phd_parttime", "postdoc_parttime", "project_funds"]
 class CalibrationPoint(Strict):
     """A year's FoU level and the grants it gave (FoU bilaga follow-up)."""
 
-    year: Year
-    fou_tkr: NonNegative
-    granted: dict[GrantCategory, Annotated[Whole, Field(ge=0)]]
+    year: Year = field(
+        unit="year",
+        description="A year with known grants.",
+        sv="Ett år med kända bidrag.",
+    )
+    fou_tkr: NonNegative = field(
+        unit="tkr", description="The FoU level of that year.", sv="FoU-nivån det året."
+    )
+    granted: dict[GrantCategory, Annotated[Whole, Field(ge=0)]] = field(
+        unit="grants",
+        keys="<category>",
+        description="Grants per category in that year.",
+        sv="Beviljade bidrag per kategori det året.",
+    )
 
 
 class Allocation(Strict):
@@ -493,16 +827,41 @@ class Allocation(Strict):
     category's money buys whole grants of `grant_size_tkr`, at most `demand`.
     """
 
-    grant_size_tkr: dict[GrantCategory, Annotated[Number, Field(gt=0, le=1e5)]]
-    demand: dict[GrantCategory, Annotated[Whole, Field(ge=0)]] = Field(
-        description="Applications received (the most grants a category can use)."
+    grant_size_tkr: dict[GrantCategory, Annotated[Number, Field(gt=0, le=1e5)]] = field(
+        unit="tkr",
+        keys="<category>",
+        description="Average grant per category.",
+        sv="Genomsnittligt bidrag per kategori.",
     )
-    reference: CalibrationPoint = Field(
-        description="The allocation changes start from."
+    demand: dict[GrantCategory, Annotated[Whole, Field(ge=0)]] = field(
+        unit="grants",
+        keys="<category>",
+        description="Applications received (the most grants a category can use).",
+        sv="Inkomna ansökningar (de flesta bidrag en kategori kan använda).",
     )
-    cut_shares: dict[GrantCategory, Annotated[Number, Field(ge=0, le=1)]]
-    growth_shares: dict[GrantCategory, Annotated[Number, Field(ge=0, le=1)]]
-    calibration: list[CalibrationPoint] = Field(default_factory=list)
+    reference: CalibrationPoint = field(
+        description="The allocation changes start from.",
+        sv="Fördelningen som ändringarna utgår från.",
+    )
+    cut_shares: dict[GrantCategory, Annotated[Number, Field(ge=0, le=1)]] = field(
+        unit="share",
+        keys="<category>",
+        description="How a cut below the reference level is split over the "
+        "categories (sum 1).",
+        sv="Hur en minskning under referensnivån fördelas på kategorierna (summa 1).",
+    )
+    growth_shares: dict[GrantCategory, Annotated[Number, Field(ge=0, le=1)]] = field(
+        unit="share",
+        keys="<category>",
+        description="How an increase above the reference level is split over the "
+        "categories (sum 1).",
+        sv="Hur en ökning över referensnivån fördelas på kategorierna (summa 1).",
+    )
+    calibration: list[CalibrationPoint] = field(
+        default_factory=list,
+        description="Years with known grants, to hold the allocation model against.",
+        sv="År med kända bidrag, att pröva fördelningsmodellen mot.",
+    )
 
     @model_validator(mode="after")
     def _shares_sum_to_one(self) -> Allocation:
@@ -516,33 +875,63 @@ class Allocation(Strict):
 class FouSettings(Strict):
     """FoU-medel: how free the level is, and what a level buys."""
 
-    min_tkr: NonNegative = 0.0
-    max_tkr: NonNegative = Field(description="Upper bound of FoU for max-fou (tkr).")
-    levels: list[NonNegative] = Field(
+    min_tkr: NonNegative = field(
+        0.0,
+        unit="tkr",
+        description="Lower bound of FoU for max-fou.",
+        sv="Lägsta FoU för max-fou.",
+    )
+    max_tkr: NonNegative = field(
+        unit="tkr",
+        description="Upper bound of FoU for max-fou.",
+        sv="Högsta FoU för max-fou.",
+    )
+    levels: list[NonNegative] = field(
         default_factory=list,
-        description="Discrete levels (tkr) for `balans fou` and for a discrete max-fou.",
+        unit="tkr",
+        description="Discrete levels for `balans fou` and for a discrete max-fou.",
+        sv="Diskreta nivåer för `balans fou` och för en diskret max-fou.",
     )
-    discrete: Switch = Field(
-        False, description="max-fou chooses among `levels` (a mixed-integer solve)."
+    discrete: Switch = field(
+        False,
+        description="max-fou chooses among `levels` (a mixed-integer solve).",
+        sv="max-fou väljer bland `levels` (ett blandat heltalsproblem).",
     )
-    from_year: Year = Field(description="First year the FoU decision applies to.")
-    population: Annotated[Number, Field(gt=0)] = Field(
-        description="Inhabitants for FoU per 100 000 inhabitants."
+    from_year: Year = field(
+        unit="year",
+        description="First year the FoU decision applies to.",
+        sv="Första året som FoU-beslutet gäller.",
     )
-    pre_2021_level_tkr: NonNegative = Field(
-        description="FoU level before the Heroma change (tkr), for the purchasing-power finding."
+    population: Annotated[Number, Field(gt=0)] = field(
+        unit="inhabitants",
+        description="Inhabitants for FoU per 100 000 inhabitants.",
+        sv="Invånare, för FoU per 100 000 invånare.",
     )
-    benchmarks: dict[str, NonNegative] = Field(
+    pre_2021_level_tkr: NonNegative = field(
+        unit="tkr",
+        description="FoU level before the Heroma change, for the purchasing-power "
+        "finding.",
+        sv="FoU-nivån före Heroma-bytet, för fyndet om köpkraften.",
+    )
+    benchmarks: dict[str, NonNegative] = field(
         default_factory=dict,
+        unit="tkr per 100 000 inhabitants",
+        keys="<region>",
         description="Other regions' FoU, tkr per 100 000 inhabitants.",
+        sv="Andra regioners FoU, tkr per 100 000 invånare.",
     )
-    payroll_overhead_pct: ShareSeries = Field(
-        description="PO-pålägg, percent of salaries (Tabell 24)."
+    payroll_overhead_pct: ShareSeries = field(
+        unit="%",
+        description="PO-pålägg, percent of salaries (Tabell 24).",
+        sv="PO-pålägg, procent av lönerna (Tabell 24).",
     )
-    savings_limit: NonNegative | None = Field(
+    savings_limit: NonNegative | None = field(
         None,
-        description="max-fou: cap on the horizon's new savings (Mkr); "
-        "default the savings the decided plan implies.",
+        unit="Mkr",
+        description="max-fou: cap on the horizon's new savings; default the savings "
+        "the decided plan implies.",
+        sv="max-fou: tak för horisontens nya besparingar; standard är besparingarna "
+        "som den beslutade planen innebär.",
     )
     bas_alf: BasAlf
     allocation: Allocation
@@ -554,39 +943,84 @@ class FouSettings(Strict):
         return self
 
 
+def _enabled(default: bool) -> Any:
+    """The switch of a rule (on by default, or off for the optional rules)."""
+    return field(
+        default,
+        description="Whether the rule is enforced in solve (evaluate reports it "
+        "either way).",
+        sv="Om regeln gäller i solve (evaluate redovisar den i båda fallen).",
+    )
+
+
+def _penalty(unit: str) -> Any:
+    """The diagnosis weight of a rule, per Mkr (per tkr for a FoU rule) of slack."""
+    per = unit.split()[1]
+    return field(
+        1000.0,
+        unit=unit,
+        description=f"Weight per {per} of slack: in the diagnosis, and within the "
+        "rule's priority when targets conflict.",
+        sv=f"Vikt per {per} avsteg: i diagnosen, och inom regelns prioritet när "
+        "målen krockar.",
+    )
+
+
+def _aim_weight(unit: str, note: str = "", sv_note: str = "") -> Any:
+    """Objective units per Mkr (per tkr for a FoU rule) that an aim falls short."""
+    per = unit.split()[1]
+    return field(
+        0.5,
+        unit=unit,
+        description=f"For a rule of priority aim: objective units per {per} it falls "
+        f"short{note}.",
+        sv=f"För en regel med prioritet aim: enheter i målfunktionen per {per} som "
+        f"den underskrids{sv_note}.",
+    )
+
+
+Penalty = Annotated[Number, Field(gt=0, le=1e6)]
+AimWeight = Annotated[Number, Field(ge=0, le=1e3)]
+
+
 class Rule(Strict):
     """Common switches of a rule (målvärde)."""
 
-    enabled: Switch = True
-    penalty: Annotated[Number, Field(gt=0, le=1e6)] = Field(
-        1000.0,
-        description="Weight per Mkr of slack: in the diagnosis, and within the rule's "
-        "priority when targets conflict.",
-    )
-    priority: Priority | None = Field(
+    enabled: Switch = _enabled(True)
+    penalty: Penalty = _penalty("per Mkr of slack")
+    priority: Priority | None = field(
         None,
         description="law, council, aim or capacity (never relaxed by the closest "
         "plan); default the registry's (docs/model.md, Priorities).",
+        sv="law, council, aim eller capacity (släpps aldrig av den närmaste planen); "
+        "standard är registrets (docs/model.md, Priorities).",
     )
-    aim_weight: Annotated[Number, Field(ge=0, le=1e3)] = Field(
-        0.5,
-        description="For a rule of priority aim: objective units per Mkr it falls "
-        "short (below 1: a Mkr of savings is worth more than a Mkr of the aim).",
+    aim_weight: AimWeight = _aim_weight(
+        "per Mkr",
+        " (below 1: a Mkr of savings is worth more than a Mkr of the aim)",
+        " (under 1: en Mkr besparing väger mer än en Mkr av målet)",
     )
 
 
 class FramesRule(Rule):
     """Nämnd ramar: each committee's net cost within its frame."""
 
-    frames: dict[str, NonNegativeSeries] = Field(
-        description="Net frame (Mkr, positive = net cost allowed) per committee."
+    frames: dict[str, NonNegativeSeries] = field(
+        unit="Mkr",
+        keys="<committee>",
+        description="Net frame (positive = net cost allowed) per committee.",
+        sv="Nettoram per nämnd (positiv = tillåten nettokostnad).",
     )
 
 
 class ResultRule(Rule):
-    """Årets resultat at least a minimum in every year."""
+    """Balanskravet: årets resultat at least a minimum in every year."""
 
-    minimum: Series
+    minimum: Series = field(
+        unit="Mkr",
+        description="Least result per year (0 = balanskravet).",
+        sv="Lägsta resultat per år (0 = balanskravet).",
+    )
 
 
 class ResultShareRule(Rule):
@@ -597,20 +1031,31 @@ class ResultShareRule(Rule):
     (`rules.debt_ratio.include_pharma_grant`).
     """
 
-    enabled: Switch = False
-    share_pct: Annotated[Number, Field(ge=-100, le=100)] = Field(
-        2.0, description="Minimum result, percent of skatter och generella statsbidrag."
+    enabled: Switch = _enabled(False)
+    share_pct: Annotated[Number, Field(ge=-100, le=100)] = field(
+        2.0,
+        unit="%",
+        description="Minimum result, percent of skatter och generella statsbidrag.",
+        sv="Lägsta resultat, procent av skatter och generella statsbidrag.",
     )
-    from_year: Year | None = Field(
-        None, description="First year the rule applies (default: the budget year)."
+    from_year: Year | None = field(
+        None,
+        unit="year",
+        description="First year the rule applies (default: the budget year).",
+        sv="Första året som regeln gäller (standard: budgetåret).",
     )
 
 
 class ResultTargetRule(Rule):
     """Årets resultat at least the council's target level (Mkr) in the given years."""
 
-    enabled: Switch = False
-    minimum: Series = Field(default_factory=dict)
+    enabled: Switch = _enabled(False)
+    minimum: Series = field(
+        default_factory=dict,
+        unit="Mkr",
+        description="The council's target result per year.",
+        sv="Fullmäktiges mål för resultatet per år.",
+    )
 
 
 class StructuralBalanceRule(Rule):
@@ -622,57 +1067,107 @@ class StructuralBalanceRule(Rule):
     growth; the projected result must stay at least `minimum`.
     """
 
-    enabled: Switch = False
-    minimum: Amount = Field(
-        0.0, description="Least projected result of the year after (Mkr)."
+    enabled: Switch = _enabled(False)
+    minimum: Amount = field(
+        0.0,
+        unit="Mkr",
+        description="Least projected result of the year after.",
+        sv="Lägsta beräknade resultat året efter.",
     )
 
 
 class SavingsRampRule(Rule):
     """New savings per committee change by at most a share of its costs from year to year."""
 
-    enabled: Switch = False
-    max_increase_pct: Annotated[Number, Field(ge=0, le=100)] | None = Field(
+    enabled: Switch = _enabled(False)
+    max_increase_pct: Annotated[Number, Field(ge=0, le=100)] | None = field(
         1.5,
+        unit="%",
         description="Largest rise of a committee's new savings on the year before, "
         "% of its cost pressure (null: no limit).",
+        sv="Största ökning av en nämnds nya besparingar mot året före, % av dess "
+        "kostnadstryck (null: ingen gräns).",
     )
-    max_decrease_pct: Annotated[Number, Field(ge=0, le=100)] | None = Field(
+    max_decrease_pct: Annotated[Number, Field(ge=0, le=100)] | None = field(
         None,
+        unit="%",
         description="Largest fall, % of its cost pressure (null: no limit; savings are "
         "permanent, so fewer new savings is no rebound).",
+        sv="Största minskning, % av dess kostnadstryck (null: ingen gräns; "
+        "besparingar är permanenta, så färre nya besparingar är ingen återgång).",
     )
 
 
 class Vintage(Strict):
     """One year's unrestored negative balanskravsresultat."""
 
-    year: Year
-    amount: NonNegative = Field(description="Mkr still to restore (positive).")
-    deadline: Year = Field(description="Last year whose result may restore it.")
+    year: Year = field(
+        unit="year",
+        description="The year the deficit arose (before the horizon).",
+        sv="Året då underskottet uppstod (före horisonten).",
+    )
+    amount: NonNegative = field(
+        unit="Mkr",
+        description="Still to restore (positive).",
+        sv="Kvar att återställa (positivt).",
+    )
+    deadline: Year = field(
+        unit="year",
+        description="Last year whose result may restore it.",
+        sv="Sista året vars resultat får återställa det.",
+    )
 
 
 class RestorationRule(Rule):
     """Återställande: accumulated deficits restored by the target year."""
 
-    target_year: Year
-    vintages: list[Vintage]
-    enforce_vintage_deadlines: Switch = True
-    printed_prior_result: Amount | None = Field(
-        None, description="The prior-year result as Tabell 3 prints it (finding 1)."
+    target_year: Year = field(
+        unit="year",
+        description="Year by whose end every vintage must be restored.",
+        sv="Året då varje underskott ska vara återställt.",
+    )
+    vintages: list[Vintage] = field(
+        description="The unrestored negative results, one per year.",
+        sv="De ej återställda negativa resultaten, ett per år.",
+    )
+    enforce_vintage_deadlines: Switch = field(
+        True,
+        description="Also enforce each vintage's deadline (vintage_deadline rule).",
+        sv="Kräv också varje underskotts egen tidsfrist (regeln vintage_deadline).",
+    )
+    printed_prior_result: Amount | None = field(
+        None,
+        unit="Mkr",
+        description="The prior-year result as Tabell 3 prints it (finding 1).",
+        sv="Föregående års resultat som Tabell 3 trycker det (fynd 1).",
     )
 
 
 class DebtRatioRule(Rule):
     """Skuldsättningstak: interest-bearing debt / financing below a ceiling."""
 
-    limit_pct: ShareSeries
-    numerator: Literal["loans", "long_term_liabilities"] = "loans"
-    include_pharma_grant: Switch = True
-    reported_outcome_pct: Annotated[Number, Field(ge=0, le=100)] | None = Field(
+    limit_pct: ShareSeries = field(
+        unit="%",
+        description="Ceiling on debt / (taxes + general grants).",
+        sv="Tak för skuld / (skatter + generella statsbidrag).",
+    )
+    numerator: Literal["loans", "long_term_liabilities"] = field(
+        "loans",
+        description="Which debt counts: the loans, or every long-term liability.",
+        sv="Vilken skuld som räknas: lånen, eller alla långfristiga skulder.",
+    )
+    include_pharma_grant: Switch = field(
+        True,
+        description="Count the pharma grant as a general grant in the denominator.",
+        sv="Räkna läkemedelsbidraget som ett generellt statsbidrag i nämnaren.",
+    )
+    reported_outcome_pct: Annotated[Number, Field(ge=0, le=100)] | None = field(
         None,
+        unit="%",
         description="The debt ratio reported for the opening year, to test the "
         "readings against (docs/findings.md).",
+        sv="Skuldsättningsgraden som redovisats för ingångsåret, att pröva "
+        "läsningarna mot (docs/findings.md).",
     )
 
 
@@ -684,18 +1179,43 @@ class LoanCeilingRule(Rule):
     it is `limit` as given.
     """
 
-    basis: Literal["land_buildings", "fixed"] = "land_buildings"
-    share_pct: Annotated[Number, Field(gt=0, le=1000)] = 100.0
-    rounding: Literal["nearest", "down", "up", "none"] = "nearest"
-    step: Annotated[Number, Field(gt=0, le=10000)] = 50.0
-    limit: NonNegativeSeries = Field(
-        default_factory=dict,
-        description="Fixed ceilings (basis: fixed), or the published ones to check.",
+    basis: Literal["land_buildings", "fixed"] = field(
+        "land_buildings",
+        description="land_buildings: the ceiling is share_pct of land and buildings "
+        "each year, rounded; fixed: the ceilings in limit.",
+        sv="land_buildings: taket är share_pct av mark och byggnader varje år, "
+        "avrundat; fixed: taken i limit.",
     )
-    published_limit_holds: Switch = Field(
+    share_pct: Annotated[Number, Field(gt=0, le=1000)] = field(
+        100.0,
+        unit="%",
+        description="Share of land and buildings (Tabell 7: 100 %).",
+        sv="Andel av mark och byggnader (Tabell 7: 100 %).",
+    )
+    rounding: Literal["nearest", "down", "up", "none"] = field(
+        "nearest",
+        description="How the ceiling is rounded to step: nearest (halves up), down, "
+        "up, or none.",
+        sv="Hur taket avrundas till step: nearest (halvor uppåt), down, up eller none.",
+    )
+    step: Annotated[Number, Field(gt=0, le=10000)] = field(
+        50.0,
+        unit="Mkr",
+        description="Rounding step of the ceiling (Tabell 7: 50 Mkr).",
+        sv="Avrundningssteget för taket (Tabell 7: 50 Mkr).",
+    )
+    limit: NonNegativeSeries = field(
+        default_factory=dict,
+        unit="Mkr",
+        description="Fixed ceilings (basis: fixed), or the published ones to check.",
+        sv="Fasta tak (basis: fixed), eller de publicerade att pröva mot.",
+    )
+    published_limit_holds: Switch = field(
         False,
         description="With basis land_buildings: where `limit` gives a year, the "
         "stricter of it and the computed ceiling holds.",
+        sv="Med basis land_buildings: där `limit` anger ett år gäller det strängaste "
+        "av det och det beräknade taket.",
     )
 
 
@@ -706,34 +1226,67 @@ class LiquidityRule(Rule):
     short-term credit. With `count_unused_credit` the unused checkkredit counts too.
     """
 
-    floor: Series
-    count_unused_credit: Switch = Field(
-        False, description="Unused checkkredit counts towards the floor."
+    floor: Series = field(
+        unit="Mkr",
+        description="Least likvida medel at the end of every month of the year.",
+        sv="Lägsta likvida medel vid varje månads slut under året.",
+    )
+    count_unused_credit: Switch = field(
+        False,
+        description="Unused checkkredit counts towards the floor.",
+        sv="Outnyttjad checkkredit räknas mot golvet.",
     )
 
 
 class SavingsCapacityRule(Rule):
-    """New savings per committee and year at most a share of its costs."""
+    """Besparingsförmåga: new savings per committee and year at most a share of its costs."""
 
-    max_pct: Annotated[Number, Field(ge=0, le=100)]
-    per_committee_pct: dict[str, Annotated[Number, Field(ge=0, le=100)]] = Field(
-        default_factory=dict
+    max_pct: Annotated[Number, Field(ge=0, le=100)] = field(
+        unit="%",
+        description="Most new savings per committee and year, as a share of its "
+        "cost pressure.",
+        sv="Högsta nya besparing per nämnd och år, som andel av dess kostnadstryck.",
+    )
+    per_committee_pct: dict[str, Annotated[Number, Field(ge=0, le=100)]] = field(
+        default_factory=dict,
+        unit="%",
+        keys="<committee>",
+        description="Per-committee override of max_pct.",
+        sv="Per nämnd: i stället för max_pct.",
     )
 
 
 class FouBenchmarkRule(Rule):
-    """FoU per inhabitant at least another region's level from a year on."""
+    """FoU per invånare: at least another region's level from a year on (off by default)."""
 
-    enabled: Switch = False
-    region: str = Field(description="A region in fou.benchmarks.")
-    from_year: Year
+    enabled: Switch = _enabled(False)
+    penalty: Penalty = _penalty("per tkr of slack")
+    aim_weight: AimWeight = _aim_weight("per tkr")
+    region: str = field(
+        description="A region in fou.benchmarks.", sv="En region i fou.benchmarks."
+    )
+    from_year: Year = field(
+        unit="year",
+        description="First year the rule applies.",
+        sv="Första året som regeln gäller.",
+    )
 
 
 class KeyFigures(Strict):
     """Reported key figures (not constraints): targets from Tabell 1."""
 
-    net_cost_growth_pct: GrowthSeries = Field(default_factory=dict)
-    gross_cost_growth_pct: GrowthSeries = Field(default_factory=dict)
+    net_cost_growth_pct: GrowthSeries = field(
+        default_factory=dict,
+        unit="%",
+        description="Target for nettokostnadsutveckling (Tabell 1).",
+        sv="Mål för nettokostnadsutvecklingen (Tabell 1).",
+    )
+    gross_cost_growth_pct: GrowthSeries = field(
+        default_factory=dict,
+        unit="%",
+        description="Target for bruttokostnadsutveckling (Tabell 1).",
+        sv="Mål för bruttokostnadsutvecklingen (Tabell 1).",
+    )
 
 
 class Rules(Strict):
@@ -759,16 +1312,29 @@ class Rules(Strict):
 class Planning(Strict):
     """What the optimiser may change, and what it does when targets conflict."""
 
-    locked_years: list[Year] | None = Field(
+    locked_years: list[Year] | None = field(
         None,
+        unit="year",
         description="Years whose levers stay at the decided values (default: the "
         "budget year, whose frames are decided).",
+        sv="År vars styrmedel ligger kvar på de beslutade värdena (standard: "
+        "budgetåret, vars ramar är beslutade).",
     )
-    strict: Switch = Field(
+    strict: Switch = field(
         False,
         description="No plan unless every target holds (exit 2 with the diagnosis) "
         "instead of the closest plan by priority.",
+        sv="Ingen plan om inte alla mål håller (exit 2 med diagnosen) i stället för "
+        "den närmaste planen efter prioritet.",
     )
+
+
+def _cost_weight(default: float, description: str, sv: str) -> Any:
+    """The objective weight of a lever, per Mkr it is used."""
+    return field(default, unit="per Mkr", description=description, sv=sv)
+
+
+Weight = Annotated[Number, Field(ge=0, le=100)]
 
 
 class PensionPurchaseLever(Strict):
@@ -778,12 +1344,21 @@ class PensionPurchaseLever(Strict):
     by 2040, but say nothing on whether a year's purchase may wait.
     """
 
-    deferrable: Switch = Field(False, description="The optimiser may buy less.")
-    min_share_pct: Annotated[Number, Field(ge=0, le=100)] = Field(
-        0.0, description="Least share of the decided purchase bought each year."
+    deferrable: Switch = field(
+        False,
+        description="The optimiser may buy less.",
+        sv="Optimeringen får köpa mindre.",
     )
-    cost_weight: Annotated[Number, Field(ge=0, le=100)] = Field(
-        0.5, description="Objective units per Mkr of purchase deferred."
+    min_share_pct: Annotated[Number, Field(ge=0, le=100)] = field(
+        0.0,
+        unit="%",
+        description="Least share of the decided purchase bought each year.",
+        sv="Minsta andel av det beslutade köpet som görs varje år.",
+    )
+    cost_weight: Weight = _cost_weight(
+        0.5,
+        "Objective units per Mkr of purchase deferred.",
+        "Enheter i målfunktionen per Mkr uppskjutet köp.",
     )
 
 
@@ -794,11 +1369,16 @@ class TaxRateLever(Strict):
     stays for the following years. Needs the `equalisation` section (tax rate).
     """
 
-    max_increase_ore: Annotated[Number, Field(ge=0, le=200)] = Field(
-        0.0, description="Largest increase in one year, öre (0: off)."
+    max_increase_ore: Annotated[Number, Field(ge=0, le=200)] = field(
+        0.0,
+        unit="öre",
+        description="Largest increase in one year (0: off).",
+        sv="Största höjning ett år (0: av).",
     )
-    cost_weight: Annotated[Number, Field(ge=0, le=100)] = Field(
-        2.0, description="Objective units per Mkr of tax raised in a year."
+    cost_weight: Weight = _cost_weight(
+        2.0,
+        "Objective units per Mkr of tax raised in a year.",
+        "Enheter i målfunktionen per Mkr skatt som höjs ett år.",
     )
 
 
@@ -812,32 +1392,49 @@ class InvestmentTimingLever(Strict):
     ram" and the 87 Mkr carried from 2024 to 2025 describe).
     """
 
-    max_shift_pct: Annotated[Number, Field(ge=0, le=100)] = Field(
-        0.0, description="Largest change of a year's investments, % (0: off)."
+    max_shift_pct: Annotated[Number, Field(ge=0, le=100)] = field(
+        0.0,
+        unit="%",
+        description="Largest change of a year's investments (0: off).",
+        sv="Största ändring av ett års investeringar (0: av).",
     )
-    cost_weight: Annotated[Number, Field(ge=0, le=100)] = Field(
-        0.2, description="Objective units per Mkr moved from its decided year."
+    cost_weight: Weight = _cost_weight(
+        0.2,
+        "Objective units per Mkr moved from its decided year.",
+        "Enheter i målfunktionen per Mkr som flyttas från sitt beslutade år.",
     )
 
 
 class Levers(Strict):
     """How free the optimiser is."""
 
-    savings_weights: dict[str, Annotated[Number, Field(gt=0, le=1e3)]] = Field(
-        default_factory=dict, description="Weight per committee (default 1)."
+    savings_weights: dict[str, Annotated[Number, Field(gt=0, le=1e3)]] = field(
+        default_factory=dict,
+        unit="weight",
+        keys="<committee>",
+        description="Weight per committee (default 1).",
+        sv="Vikt per nämnd (standard 1).",
     )
-    max_new_borrowing: NonNegative = Field(
-        1000.0, description="Upper bound on new long-term loans per year (Mkr)."
+    max_new_borrowing: NonNegative = field(
+        1000.0,
+        unit="Mkr",
+        description="Upper bound on new long-term loans per year.",
+        sv="Högsta nyupplåning per år.",
     )
-    smoothing_weight: Annotated[Number, Field(ge=0, le=100)] = Field(
+    smoothing_weight: Weight = _cost_weight(
         0.0,
-        description="Objective weight per Mkr of year-to-year change in a committee's "
-        "new savings (0: no smoothing term).",
+        "Objective weight per Mkr of year-to-year change in a committee's new savings "
+        "(0: no smoothing term).",
+        "Vikt i målfunktionen per Mkr ändring från år till år av en nämnds nya "
+        "besparingar (0: ingen utjämning).",
     )
-    max_total_savings: NonNegative | None = Field(
+    max_total_savings: NonNegative | None = field(
         None,
-        description="max-margin only: cap on the new savings of the whole horizon "
-        "(Mkr); default the savings the decided plan implies.",
+        unit="Mkr",
+        description="max-margin only: cap on the new savings of the whole horizon; "
+        "default the savings the decided plan implies.",
+        sv="Bara max-margin: tak för hela horisontens nya besparingar; standard är "
+        "besparingarna som den beslutade planen innebär.",
     )
     pension_purchases: PensionPurchaseLever = Field(
         default_factory=PensionPurchaseLever
@@ -851,14 +1448,32 @@ class Levers(Strict):
 class Scenario(Strict):
     """A fully merged, validated scenario."""
 
-    region: str
-    name: str
-    title: str = ""
-    description: str = ""
+    region: str = field(
+        description="Name of the region (set by the region model).",
+        sv="Regionens namn (sätts av regionmodellen).",
+    )
+    name: str = field(
+        description="Scenario name in reports; default the file name without .yaml.",
+        sv="Scenariots namn i rapporterna; standard är filnamnet utan .yaml.",
+    )
+    title: str = field(
+        "",
+        description="One-line title shown in reports.",
+        sv="Rubrik på en rad i rapporterna.",
+    )
+    description: str = field(
+        "", description="Free text about the scenario.", sv="Fri text om scenariot."
+    )
     horizon: Horizon
-    committees: dict[str, Committee]
-    statements: dict[StatementName, list[LineLabel]] = Field(
-        description="Lines of each statement in report order, with labels."
+    committees: dict[str, Committee] = field(
+        keys="<committee>",
+        description="The committees (nämnder) of the region model, by short key.",
+        sv="Regionmodellens nämnder, efter kortnamn.",
+    )
+    statements: dict[StatementName, list[LineLabel]] = field(
+        keys="<statement>",
+        description="Lines of each statement in report order, with labels.",
+        sv="Raderna i varje sammanställning i rapportens ordning, med benämningar.",
     )
     opening: Opening
     budget: Budget
@@ -868,14 +1483,20 @@ class Scenario(Strict):
     debt: Debt = Field(default_factory=Debt)
     balanskrav: Balanskrav = Field(default_factory=Balanskrav)
     depreciation: DepreciationSettings = Field(default_factory=DepreciationSettings)
-    equalisation: Equalisation | None = Field(
+    equalisation: Equalisation | None = field(
         None,
         description="Inkomstutjämning; without it the generella statsbidrag stay as "
         "budgeted whatever the tax base does.",
+        sv="Inkomstutjämning; utan den ligger de generella statsbidragen kvar som "
+        "budgeterade vad skatteunderlaget än gör.",
     )
     rules: Rules
     levers: Levers = Field(default_factory=Levers)
-    objective: Objective = "min-savings"
+    objective: Objective = field(
+        "min-savings",
+        description="What the optimal plan optimises (see docs/model.md).",
+        sv="Vad den optimala planen optimerar (se docs/model.md).",
+    )
     planning: Planning = Field(default_factory=Planning)
 
     @property
