@@ -102,6 +102,8 @@ class Priorities:
             self.slack_locked[key] = np.array([lk for _, lk in pairs], dtype=bool)
         every = list(self.slack_cols.values())
         self.all_slacks = np.concatenate(every) if every else np.array([], np.int32)
+        for level in PRIORITY_ORDER:  # before any solve: every basis fits the LP
+            session.held_row(level)
 
     # -- the objective's own stages -------------------------------------------
 

@@ -20,7 +20,7 @@ from pyomo.repn import generate_standard_repn
 from balans.model.build import StructureChanged, apply, build_model
 from balans.model.data import ModelData, revenue_for_ratios
 from balans.model.lp import INFEASIBLE, OPTIMAL, SWEEP_OPTIONS, LpSession
-from balans.model.rules.common import PRIORITY_ORDER, split_index
+from balans.model.rules.common import split_index
 from balans.model.rules.result import ratio_revenue
 from balans.priorities import Priorities
 from balans.sweep.compile import Symbols, compile_rows
@@ -116,8 +116,6 @@ class Kernel:
         self.m = m = build_model(data, mode, objective)
         self.session = LpSession(m, SWEEP_OPTIONS)
         self.priorities = Priorities(self.session, data, follow=True)
-        for level in PRIORITY_ORDER:  # before any solve: every kept basis fits the LP
-            self.session.held_row(level)
         self.slack_cols = self.priorities.slack_cols
         self.symbols = Symbols()
         self.entries = compile_rows(self.session.entry_expressions(), self.symbols)
