@@ -9,7 +9,7 @@ costs).
 
 The prices are those of the primary objective (what `solve` reports as the
 objective): the smoothing and tie-break terms are left out by pricing the
-final basis with the primary's cost vector (solve.basis_prices), so no bias
+final basis with the primary's cost vector (LpSession.prices), so no bias
 is carried. For the closest plan the final stage is priced with the least
 breaches of the earlier stages held at their values; for a MILP (discrete
 FoU) the integer choices are fixed and the LP re-solved.
