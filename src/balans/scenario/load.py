@@ -608,13 +608,17 @@ class ScenarioBase:
             raise _located_error(self.layers, overrides, key.split("."), message)
         return LoadedScenario(scenario, [layer.path for layer in self.layers], applied)
 
-    def variant(self, changes: Iterable[tuple[tuple[str, ...], Any]]) -> Scenario:
+    def variant(
+        self, changes: Iterable[tuple[tuple[str, ...], Any]], check: bool = True
+    ) -> Scenario:
         """The validated scenario with typed values set at key paths (a sweep's variant).
 
         As `load` with `--set` overrides, but the values are numbers already,
         only the dictionaries on the changed paths are copied and only the
         changed top-level sections are validated again (the scenario has no
         checks across sections but `find_problems`, which runs in full).
+        With `check` False the caller runs `find_problems` (`self.check`)
+        itself: a sweep runs it once over a chunk of variants.
         """
         merged = dict(self.merged)
         for parts, value in changes:
@@ -628,11 +632,16 @@ class ScenarioBase:
         scenario = self.scenario
         for section in {parts[0] for parts, _ in changes}:
             scenario = self._revalidated(scenario, section, merged)
+        if check:
+            self.check(scenario)
+        return scenario
+
+    def check(self, scenario: Scenario) -> None:
+        """Raise the located error of a variant's first consistency problem, if any."""
         problems = find_problems(scenario)
         if problems:
             key, message = problems[0]
             raise _located_error(self.layers, (), key.split("."), message)
-        return scenario
 
     @functools.cached_property
     def scenario(self) -> Scenario:

@@ -24,6 +24,7 @@ from balans.model.rules.common import split_index
 from balans.model.rules.result import ratio_revenue
 from balans.priorities import Priorities
 from balans.sweep.compile import Symbols, compile_rows
+from balans.sweep.stack import stacked_call
 from balans.units import TOLERANCE_MKR
 
 ERROR = "error"
@@ -121,6 +122,11 @@ class Kernel:
         self.entries = compile_rows(self.session.entry_expressions(), self.symbols)
         self._collect_readouts(data)
         self.base_params, self.base_fixed = self.symbols.values()
+        self._base_p = np.array(self.base_params, dtype=float)
+        self._base_v = np.array(self.base_fixed, dtype=float)
+        base_entries, base_read = self.evaluate(self._base_p[:, None], None)
+        self._base_entries, self._base_read = base_entries[:, 0], base_read[:, 0]
+        self._reading: dict[bytes, tuple[np.ndarray, np.ndarray]] = {}
         self.plain_first = True  # the last variant kept every target
         entries, read, _ = self.numbers([data])
         self.solve(data, entries[:, 0], read[:, 0])
@@ -176,6 +182,8 @@ class Kernel:
 
     def numbers(self, datas: list[ModelData]) -> tuple[np.ndarray, np.ndarray, list]:
         """LP entries and readout coefficients of a chunk: (entries, readouts, errors)."""
+        if not datas:
+            return np.empty((self.entries.count, 0)), np.empty((0, 0)), []
         params, fixed, errors = [], [], []
         param_slot, var_slot = self.symbols.param_slots, self.symbols.var_slots
         for data in datas:
@@ -198,7 +206,64 @@ class Kernel:
             fixed.append(v)
         p = np.array(params, dtype=float).T.reshape(len(self.symbols.params), -1)
         v = np.array(fixed, dtype=float).T.reshape(len(self.symbols.fixed_vars), -1)
-        return self.entries(p, v), self.readout_numbers(p, v), errors
+        return *self.evaluate(p, v), errors
+
+    def parameters(self, data: ModelData, count: int) -> tuple[np.ndarray, np.ndarray]:
+        """The numbers `apply` puts for a chunk's stacked model data (sweep/stack.py).
+
+        A number that differs between the chunk's `count` variants is an
+        array in `data`; returns (parameters x count, fixed variables x count).
+        Raises StructureChanged, or Unstackable where the model's code
+        branches on a number that differs.
+        """
+        p = np.repeat(self._base_p[:, None], count, axis=1)
+        v = np.repeat(self._base_v[:, None], count, axis=1)
+        param_slot, var_slot = self.symbols.param_slots, self.symbols.var_slots
+
+        def put(component, value) -> None:
+            slot = param_slot.get(id(component))
+            if slot is not None:
+                p[slot] = value
+            elif (slot := var_slot.get(id(component))) is not None:
+                v[slot] = value
+
+        stacked_call(apply, self.m, data, put)
+        return p, v
+
+    def evaluate(
+        self, p: np.ndarray, v: np.ndarray | None
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """LP entries and readout coefficients for parameter columns (variants).
+
+        Only the expressions reading a number that differs from the base
+        scenario's are evaluated; the others are the base's (all of them
+        while the base is being read, `v` None).
+        """
+        if v is None:
+            v = self._base_v[:, None]
+            return self.entries(p, v), self.readout_numbers(p, v)
+        count = p.shape[1]
+        changed_p = np.flatnonzero((p != self._base_p[:, None]).any(axis=1))
+        changed_v = np.flatnonzero((v != self._base_v[:, None]).any(axis=1))
+        key = changed_p.tobytes() + b"|" + changed_v.tobytes()
+        reading = self._reading.get(key)
+        if reading is None:
+            reading = self._reading[key] = (
+                self.entries.reading(changed_p, changed_v),
+                self.readout_numbers.reading(changed_p, changed_v),
+            )
+        out = []
+        for compiled, which, base in zip(
+            (self.entries, self.readout_numbers),
+            reading,
+            (self._base_entries, self._base_read),
+            strict=True,
+        ):
+            values = np.repeat(base[:, None], count, axis=1)
+            if len(which):
+                values[which] = compiled.some(which, p, v)
+            out.append(values)
+        return out[0], out[1]
 
     def reset(self) -> None:
         """Start a chunk from the base plan's bases: rows never depend on the order."""
