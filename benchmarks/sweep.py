@@ -117,11 +117,13 @@ def bare_copy(highs: highspy.Highs) -> highspy.Highs:
 
 
 def kernel_round(solver: ChunkSolver, chunk, spec, base) -> dict:
-    """One round: a chunk through the kernel as `balans sweep` does, its calls kept.
+    """One round: a chunk through the kernel as `balans sweep` does, and its floor.
 
     The steps made once for the chunk (validation, stacked model data, LP
     numbers, the table) are timed as a whole and shared out over its variants;
-    each variant's push, solves and readouts are timed on their own.
+    each variant's push, solves and readouts are timed on their own, and the
+    HiGHS calls it made are replayed on the bare copy right after it (so a
+    change of the machine's load touches both alike).
     """
     kernel = solver.kernels["optimal"]
     real = kernel.session.highs
@@ -129,7 +131,7 @@ def kernel_round(solver: ChunkSolver, chunk, spec, base) -> dict:
     floor_start = bare_copy(real)
     recorder = Recorder(real)
     kernel.session.highs = recorder
-    kernel_ms, variant_calls, outcomes = [], [], []
+    kernel_ms, floor_ms, outcomes, iterations, solves = [], [], [], 0, 0
     with collector_paused():
         started = time.perf_counter()
         t0 = time.perf_counter()
@@ -143,30 +145,28 @@ def kernel_round(solver: ChunkSolver, chunk, spec, base) -> dict:
         if any(errors) or len(data.valid) != len(chunk):
             raise SystemExit("a benchmark variant is invalid")
         for i, variant_data in enumerate(datas):
-            before = len(recorder.calls)
+            recorder.calls = []
             t0 = time.perf_counter()
             outcomes.append(kernel.solve(variant_data, entries[:, i], read[:, i]))
             kernel_ms.append(1000 * (time.perf_counter() - t0))
-            variant_calls.append(recorder.calls[before:])
+            calls = recorder.calls
+            t0 = time.perf_counter()
+            iterations += replay(floor_start, calls)
+            floor_ms.append(1000 * (time.perf_counter() - t0))
+            solves += sum(1 for name, _ in calls if name == "run")
         t0 = time.perf_counter()
         solver.table(chunk, {"optimal": outcomes})
         table_ms = 1000 * (time.perf_counter() - t0) / len(chunk)
         seconds = time.perf_counter() - started
     kernel.session.highs = real
     kernel_ms = [numbers_ms + ms + table_ms for ms in kernel_ms]
-    floor_ms, iterations = [], 0
-    with collector_paused():
-        for calls in variant_calls:
-            t0 = time.perf_counter()
-            iterations += replay(floor_start, calls)
-            floor_ms.append(1000 * (time.perf_counter() - t0))
     return {
         "data_ms": [data_ms] * len(chunk),
         "kernel_ms": kernel_ms,
         "floor_ms": floor_ms,
         "seconds": seconds,
         "iterations": iterations,
-        "solves": sum(1 for calls in variant_calls for n, _ in calls if n == "run"),
+        "solves": solves,
         "stacked": solver.stacked_chunks > stacked_before,
     }
 

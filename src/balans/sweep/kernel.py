@@ -259,10 +259,11 @@ class Kernel:
             (self._base_entries, self._base_read),
             strict=True,
         ):
-            values = np.repeat(base[:, None], count, axis=1)
+            # variants x numbers in memory, so each variant's column is contiguous
+            values = np.repeat(base[None, :], count, axis=0)
             if len(which):
-                values[which] = compiled.some(which, p, v)
-            out.append(values)
+                values[:, which] = compiled.some(which, p, v).T
+            out.append(values.T)
         return out[0], out[1]
 
     def reset(self) -> None:
@@ -299,9 +300,7 @@ class Kernel:
         session.push(entries[:, 0])
         session.set_col_bounds(self.priorities.all_slacks, 0.0, 0.0)
         session.release_held()
-        session.highs.changeColsCost(
-            session.n_cols, np.arange(session.n_cols, dtype=np.int32), session.cost
-        )
+        session.set_costs(session.cost)
 
     def names(self) -> tuple[dict[int, str], dict[int, str]]:
         """Row and column names of the kernel's LP (its held rows left out)."""

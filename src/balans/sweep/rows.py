@@ -119,6 +119,7 @@ class ChunkSolver:
             raise RuntimeError("the plans of a sweep report different columns")
         self.names = next(iter(self.layout.values())).names
         self._schemas: dict[tuple[bool, ...], pa.Schema] = {}
+        self._schema((False,) * len(spec.parameters))  # made once, not in a chunk
         self.stacked_chunks = self.single_chunks = 0  # how chunks were computed
 
     def rows(self, chunk: list[Variant]) -> pa.Table:
