@@ -57,6 +57,7 @@ WORKERS = 2
 LARGE = 100_000  # variants of the memory run
 PAGE = os.sysconf("SC_PAGE_SIZE")
 
+# Every HiGHS call the kernel makes around a solve (replayed for the floor).
 _MUTATING = {
     "changeCoeff",
     "changeRowsBounds",
@@ -68,28 +69,42 @@ _MUTATING = {
     "run",
     "getModelStatus",
     "getInfo",
+    "getInfoValue",
+    "getObjectiveValue",
     "getBasis",
     "getSolution",
 }
 
 
 class Recorder:
-    """Stands in for the kernel's `highspy.Highs`, noting every call made on it."""
+    """Stands in for the kernel's `highspy.Highs`, noting every call made on it.
+
+    Noting a call costs a list append (its own cost stays in the kernel's
+    time); the arrays passed are copied afterwards (`taken`), outside the
+    timed stretch: the kernel never changes an array once it passed it.
+    """
 
     def __init__(self, highs: highspy.Highs) -> None:
         self._highs = highs
         self.calls: list[tuple[str, tuple]] = []
+        for name in _MUTATING:
+            setattr(self, name, self._noting(name, getattr(highs, name)))
 
-    def __getattr__(self, name: str):
-        method = getattr(self._highs, name)
-        if name not in _MUTATING:
-            return method
-
+    def _noting(self, name: str, method):
         def recorded(*args):
-            self.calls.append((name, tuple(_copy(a) for a in args)))
+            self.calls.append((name, args))
             return method(*args)
 
         return recorded
+
+    def __getattr__(self, name: str):
+        return getattr(self._highs, name)
+
+    def taken(self) -> list[tuple[str, tuple]]:
+        """The calls noted since the last time, with copies of their arrays."""
+        calls = [(name, tuple(_copy(a) for a in args)) for name, args in self.calls]
+        self.calls = []
+        return calls
 
 
 def _copy(value):
@@ -144,12 +159,12 @@ def kernel_round(solver: ChunkSolver, chunk, spec, base) -> dict:
         numbers_ms = 1000 * (time.perf_counter() - t0) / len(chunk)
         if any(errors) or len(data.valid) != len(chunk):
             raise SystemExit("a benchmark variant is invalid")
+        recorder.taken()
         for i, variant_data in enumerate(datas):
-            recorder.calls = []
             t0 = time.perf_counter()
             outcomes.append(kernel.solve(variant_data, entries[:, i], read[:, i]))
             kernel_ms.append(1000 * (time.perf_counter() - t0))
-            calls = recorder.calls
+            calls = recorder.taken()
             t0 = time.perf_counter()
             iterations += replay(floor_start, calls)
             floor_ms.append(1000 * (time.perf_counter() - t0))

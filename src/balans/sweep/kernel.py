@@ -127,6 +127,8 @@ class Kernel:
         base_entries, base_read = self.evaluate(self._base_p[:, None], None)
         self._base_entries, self._base_read = base_entries[:, 0], base_read[:, 0]
         self._reading: dict[bytes, tuple[np.ndarray, np.ndarray]] = {}
+        # LP entries that any variant evaluated so far may have apart from the base
+        self._differ = np.array([], dtype=np.int64)
         self.plain_first = True  # the last variant kept every target
         entries, read, _ = self.numbers([data])
         self.solve(data, entries[:, 0], read[:, 0])
@@ -252,6 +254,7 @@ class Kernel:
                 self.entries.reading(changed_p, changed_v),
                 self.readout_numbers.reading(changed_p, changed_v),
             )
+            self._differ = np.union1d(self._differ, reading[0])
         out = []
         for compiled, which, base in zip(
             (self.entries, self.readout_numbers),
@@ -275,9 +278,11 @@ class Kernel:
         """One variant: push its changed numbers, solve as `balans solve` would, read.
 
         When the last variant needed the closest plan, this one starts with the
-        priority stages (Priorities.solve with `plain_first` False).
+        priority stages (Priorities.solve with `plain_first` False). `entries`
+        and `read` are a column of `numbers` (or `evaluate`): only the entries
+        a variant may have apart from the base scenario's are compared.
         """
-        self.session.push(entries)
+        self.session.push(entries, self._differ)
         strict = self.strict or self.mode == "decided"
         plan = self.priorities.solve(data, strict, plain_first=self.plain_first)
         self.plain_first = not plan.closest
@@ -319,11 +324,14 @@ class Kernel:
 
         As `results.rule_rows`: a %-rule is held in Mkr and reported in per cent
         of skatter och generella statsbidrag; met is judged on the Mkr margin.
+        `values` may hold several variants' readouts (variants x readouts):
+        the figures are then variants x targets x 5.
         """
-        value, limit = values[self._value_at], values[self._limit_at]
+        value, limit = values[..., self._value_at], values[..., self._limit_at]
         margin = np.where(self._higher, value - limit, limit - value)
         met = margin >= -TOLERANCE_MKR
-        scale = np.where(self._percent_at >= 0, 100 / values[self._percent_at], 1.0)
-        return np.column_stack(
-            [value * scale, limit * scale, margin * scale, margin, met]
+        denominator = values[..., self._percent_at]
+        scale = np.where(self._percent_at >= 0, 100 / denominator, 1.0)
+        return np.stack(
+            [value * scale, limit * scale, margin * scale, margin, met], axis=-1
         )

@@ -268,15 +268,19 @@ class ChunkSolver:
         columns["closest"] = pa.array([r.closest for r in results], pa.bool_())
         columns["solves"] = pa.array([r.solves for r in results], pa.int64())
         columns["message"] = pa.array([r.message for r in results], pa.large_string())
-        numbers = np.empty((len(results), len(self.names)))
-        for n, (result, plan) in enumerate(zip(results, plan_of, strict=True)):
-            self.layout[plan].fill(result, numbers[n])
+        numbers = np.empty((len(results), len(self.names)), order="F")
+        for plan in plans:
+            at = [n for n, row_plan in enumerate(plan_of) if row_plan == plan]
+            numbers[at] = self.layout[plan].matrix([results[n] for n in at])
+        missing = np.isnan(numbers)
+        gaps = missing.any(axis=0).tolist()
         for j, name in enumerate(self.names):
-            values = numbers[:, j]
+            values = numbers[:, j]  # a column: contiguous in Fortran order
             if name.endswith(".met"):
-                columns[name] = pa.array(values != 0, pa.bool_(), mask=np.isnan(values))
-            else:
-                columns[name] = pa.array(values, from_pandas=True)
+                mask = missing[:, j] if gaps[j] else None
+                columns[name] = pa.array(values != 0, pa.bool_(), mask=mask)
+            else:  # NaN is null, as pandas has it
+                columns[name] = pa.array(values, from_pandas=gaps[j])
         return pa.Table.from_arrays(
             list(columns.values()), schema=self._schema(tuple(kinds))
         )
@@ -360,28 +364,29 @@ class Layout:
 
     def vector(self, outcome: Outcome) -> np.ndarray:
         """The numeric columns of one solved (or failed) variant."""
-        numbers = np.empty(len(self.names))
-        self.fill(outcome, numbers)
-        return numbers
+        return self.matrix([outcome])[0]
 
-    def fill(self, outcome: Outcome, numbers: np.ndarray) -> None:
-        """Write the numeric columns of one solved (or failed) variant into `numbers`."""
-        relaxed = len(self.relaxed_rules)
-        if outcome.values is None:
-            numbers[:] = np.nan
-        else:
-            values = outcome.values
+    def matrix(self, outcomes: list[Outcome]) -> np.ndarray:
+        """The numeric columns of solved (or failed) variants, a row each."""
+        numbers = np.full((len(outcomes), len(self.names)), np.nan)
+        solved = [n for n, outcome in enumerate(outcomes) if outcome.values is not None]
+        if solved:
+            values = np.array([outcomes[n].values for n in solved])
             figures = self.kernel.target_figures(values)
             at = self._cuts
-            numbers[: at[0]] = values[self.plain_at]
+            block = np.full((len(solved), len(self.names)), np.nan)
+            block[:, : at[0]] = values[:, self.plain_at]
             if len(self.months):
-                numbers[at[0] : at[1]] = np.minimum.reduceat(
-                    values[self._month_order], self._month_starts
+                block[:, at[0] : at[1]] = np.minimum.reduceat(
+                    values[:, self._month_order], self._month_starts, axis=1
                 )
-            numbers[at[1] : at[2]] = figures[self.debt_at, 0]
-            numbers[at[2] : at[3]] = figures.ravel()
-            numbers[at[3] :] = np.nan
-        if outcome.relaxation:
-            tail = numbers[len(numbers) - relaxed :]
-            for n, rule in enumerate(self.relaxed_rules):
-                tail[n] = outcome.relaxation.get(rule, 0.0)
+            block[:, at[1] : at[2]] = figures[:, self.debt_at, 0]
+            block[:, at[2] : at[3]] = figures.reshape(len(solved), -1)
+            numbers[solved] = block
+        relaxed = len(self.relaxed_rules)
+        for n, outcome in enumerate(outcomes):
+            if outcome.relaxation:
+                tail = numbers[n, len(self.names) - relaxed :]
+                for k, rule in enumerate(self.relaxed_rules):
+                    tail[k] = outcome.relaxation.get(rule, 0.0)
+        return numbers
