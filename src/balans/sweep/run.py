@@ -100,7 +100,7 @@ def run_sweep(
         for index, table in _solved(job, todo, workers, scheduler):
             _write_chunk(parts, index, table)
             done.add(index)
-            merged.take(done)
+            merged.take(done, {index: table})
             finished += len(chunks[index])
             if progress:
                 progress(finished, len(variants))
@@ -238,25 +238,35 @@ class OrderedOutput:
         self.next, self.done = 0, False
         self.writer = None
         self.pending: list[pa.Table] = []  # chunks not yet in a row group
+        self.early: dict[int, pa.Table] = {}  # arrived before their turn
         self.statuses: dict[str, int] = {}
 
-    def take(self, saved: set[int]) -> None:
-        """Append every saved chunk that continues the table."""
+    def take(self, saved: set[int], arrived: dict[int, pa.Table] | None = None) -> None:
+        """Append every saved chunk that continues the table.
+
+        A chunk that `arrived` just now is taken as it is; one that arrived
+        before its turn is kept until then (the chunks of a pool arrive nearly
+        in order), an earlier run's is read from its file.
+        """
         import pyarrow.feather as feather
 
+        self.early.update(arrived or {})
         while self.next in saved:
-            self._append(feather.read_table(_chunk_path(self.parts, self.next)))
+            table = self.early.pop(self.next, None)
+            if table is None:
+                table = feather.read_table(_chunk_path(self.parts, self.next))
+            self._append(table)
             self.next += 1
 
     def _append(self, table: pa.Table) -> None:
+        import pyarrow.compute as pc
         import pyarrow.parquet as pq
 
-        closest = table.column("closest").to_pylist()
-        for status, near in zip(
-            table.column("status").to_pylist(), closest, strict=True
-        ):
-            key = "closest" if near else status
-            self.statuses[key] = self.statuses.get(key, 0) + 1
+        # a row counts as "closest" or by its status, in the order they come
+        keys = pc.if_else(table.column("closest"), "closest", table.column("status"))
+        for count in pc.value_counts(keys).to_pylist():
+            key = count["values"]
+            self.statuses[key] = self.statuses.get(key, 0) + count["counts"]
         if self.format == "csv":
             table.to_pandas().to_csv(
                 self.temporary, mode="a", header=self.next == 0, index=False
@@ -264,7 +274,9 @@ class OrderedOutput:
             return
         if self.writer is None:
             self.writer = pq.ParquetWriter(self.temporary, table.schema)
-        self.pending.append(table.cast(self.writer.schema))
+        if not table.schema.equals(self.writer.schema):
+            table = table.cast(self.writer.schema)
+        self.pending.append(table)
         if sum(t.num_rows for t in self.pending) >= ROW_GROUP_ROWS:
             self._flush()
 
