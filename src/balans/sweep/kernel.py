@@ -124,8 +124,9 @@ class Kernel:
         self.base_params, self.base_fixed = self.symbols.values()
         self._base_p = np.array(self.base_params, dtype=float)
         self._base_v = np.array(self.base_fixed, dtype=float)
-        base_entries, base_read = self.evaluate(self._base_p[:, None], None)
-        self._base_entries, self._base_read = base_entries[:, 0], base_read[:, 0]
+        base_p, base_v = self._base_p[:, None], self._base_v[:, None]
+        self._base_entries = self.entries(base_p, base_v)[:, 0]
+        self._base_read = self.readout_numbers(base_p, base_v)[:, 0]
         self._reading: dict[bytes, tuple[np.ndarray, np.ndarray]] = {}
         # LP entries that any variant evaluated so far may have apart from the base
         self._differ = np.array([], dtype=np.int64)
@@ -185,7 +186,8 @@ class Kernel:
     def numbers(self, datas: list[ModelData]) -> tuple[np.ndarray, np.ndarray, list]:
         """LP entries and readout coefficients of a chunk: (entries, readouts, errors)."""
         if not datas:
-            return np.empty((self.entries.count, 0)), np.empty((0, 0)), []
+            empty = np.empty((self.entries.count, 0))
+            return empty, np.empty((self.readout_numbers.count, 0)), []
         params, fixed, errors = [], [], []
         param_slot, var_slot = self.symbols.param_slots, self.symbols.var_slots
         for data in datas:
@@ -232,18 +234,12 @@ class Kernel:
         stacked_call(apply, self.m, data, put)
         return p, v
 
-    def evaluate(
-        self, p: np.ndarray, v: np.ndarray | None
-    ) -> tuple[np.ndarray, np.ndarray]:
+    def evaluate(self, p: np.ndarray, v: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """LP entries and readout coefficients for parameter columns (variants).
 
         Only the expressions reading a number that differs from the base
-        scenario's are evaluated; the others are the base's (all of them
-        while the base is being read, `v` None).
+        scenario's are evaluated; the others are the base's.
         """
-        if v is None:
-            v = self._base_v[:, None]
-            return self.entries(p, v), self.readout_numbers(p, v)
         count = p.shape[1]
         changed_p = np.flatnonzero((p != self._base_p[:, None]).any(axis=1))
         changed_v = np.flatnonzero((v != self._base_v[:, None]).any(axis=1))

@@ -72,9 +72,11 @@ def stack(items: list[Any]) -> Any:
 def stacked_call(function: Callable[..., Any], *args: Any) -> Any:
     """`function(*args)` on stacked values; a branch on an array is Unstackable."""
     try:
-        with np.errstate(all="raise"):
+        # Python raises on a division by zero; an overflow or a NaN made from
+        # numbers is taken one variant at a time too (Python keeps inf, nan)
+        with np.errstate(divide="raise", over="raise", invalid="raise"):
             return function(*args)
-    except (TypeError, ValueError, ArithmeticError, FloatingPointError) as exc:
+    except (TypeError, ValueError, IndexError, ArithmeticError) as exc:
         raise Unstackable(f"{type(exc).__name__}: {exc}") from None
 
 
