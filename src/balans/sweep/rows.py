@@ -268,16 +268,20 @@ class ChunkSolver:
         columns["closest"] = pa.array([r.closest for r in results], pa.bool_())
         columns["solves"] = pa.array([r.solves for r in results], pa.int64())
         columns["message"] = pa.array([r.message for r in results], pa.large_string())
-        numbers = np.empty((len(results), len(self.names)), order="F")
-        for plan in plans:
-            at = [n for n, row_plan in enumerate(plan_of) if row_plan == plan]
-            numbers[at] = self.layout[plan].matrix([results[n] for n in at])
+        if len(plans) == 1:
+            numbers = self.layout[plans[0]].matrix(results)
+        else:
+            numbers = np.empty((len(results), len(self.names)))
+            for plan in plans:
+                at = [n for n, row_plan in enumerate(plan_of) if row_plan == plan]
+                numbers[at] = self.layout[plan].matrix([results[n] for n in at])
+        numbers = np.ascontiguousarray(numbers.T)  # a column a row: contiguous
         missing = np.isnan(numbers)
-        gaps = missing.any(axis=0).tolist()
+        gaps = missing.any(axis=1).tolist()
         for j, name in enumerate(self.names):
-            values = numbers[:, j]  # a column: contiguous in Fortran order
+            values = numbers[j]
             if name.endswith(".met"):
-                mask = missing[:, j] if gaps[j] else None
+                mask = missing[j] if gaps[j] else None
                 columns[name] = pa.array(values != 0, pa.bool_(), mask=mask)
             else:  # NaN is null, as pandas has it
                 columns[name] = pa.array(values, from_pandas=gaps[j])
@@ -368,21 +372,13 @@ class Layout:
 
     def matrix(self, outcomes: list[Outcome]) -> np.ndarray:
         """The numeric columns of solved (or failed) variants, a row each."""
-        numbers = np.full((len(outcomes), len(self.names)), np.nan)
         solved = [n for n, outcome in enumerate(outcomes) if outcome.values is not None]
-        if solved:
-            values = np.array([outcomes[n].values for n in solved])
-            figures = self.kernel.target_figures(values)
-            at = self._cuts
-            block = np.full((len(solved), len(self.names)), np.nan)
-            block[:, : at[0]] = values[:, self.plain_at]
-            if len(self.months):
-                block[:, at[0] : at[1]] = np.minimum.reduceat(
-                    values[:, self._month_order], self._month_starts, axis=1
-                )
-            block[:, at[1] : at[2]] = figures[:, self.debt_at, 0]
-            block[:, at[2] : at[3]] = figures.reshape(len(solved), -1)
-            numbers[solved] = block
+        if len(solved) == len(outcomes):
+            numbers = self._solved([outcome.values for outcome in outcomes])
+        else:
+            numbers = np.full((len(outcomes), len(self.names)), np.nan)
+            if solved:
+                numbers[solved] = self._solved([outcomes[n].values for n in solved])
         relaxed = len(self.relaxed_rules)
         for n, outcome in enumerate(outcomes):
             if outcome.relaxation:
@@ -390,3 +386,19 @@ class Layout:
                 for k, rule in enumerate(self.relaxed_rules):
                     tail[k] = outcome.relaxation.get(rule, 0.0)
         return numbers
+
+    def _solved(self, readouts: list[np.ndarray]) -> np.ndarray:
+        """The numeric columns of solved variants from their readouts."""
+        values = np.array(readouts)
+        figures = self.kernel.target_figures(values)
+        at = self._cuts
+        block = np.empty((len(readouts), len(self.names)))
+        block[:, : at[0]] = values[:, self.plain_at]
+        if len(self.months):
+            block[:, at[0] : at[1]] = np.minimum.reduceat(
+                values[:, self._month_order], self._month_starts, axis=1
+            )
+        block[:, at[1] : at[2]] = figures[:, self.debt_at, 0]
+        block[:, at[2] : at[3]] = figures.reshape(len(readouts), -1)
+        block[:, at[3] :] = np.nan
+        return block
