@@ -621,12 +621,15 @@ class ScenarioBase:
         itself: a sweep runs it once over a chunk of variants.
         """
         merged = dict(self.merged)
+        copies = {id(merged)}  # each dictionary on a changed path is copied once
         for parts, value in changes:
             node = merged
             for part in parts[:-1]:
                 key = _existing_key(node, part)
                 child = node.get(key)
-                node[key] = child = dict(child) if isinstance(child, dict) else {}
+                if not isinstance(child, dict) or id(child) not in copies:
+                    node[key] = child = dict(child) if isinstance(child, dict) else {}
+                    copies.add(id(child))
                 node = child
             node[_existing_key(node, parts[-1])] = value
         scenario = self.scenario
