@@ -249,64 +249,49 @@ class LpSession:
             ]
         return self._then_entries
 
-    def push(self, values: np.ndarray, at: np.ndarray | None = None) -> None:
-        """Put a variant's numbers (`entry_expressions` order) into HiGHS, changes only.
-
-        With `at` (sorted positions), the caller promises that no number
-        elsewhere differs from the last push: only those are compared.
-        """
+    def push(self, values: np.ndarray) -> None:
+        """Put a variant's numbers (`entry_expressions` order) into HiGHS, changes only."""
         highs = self.highs
         self.release_held()  # a held column gets its own bounds before new ones
         if not hasattr(self, "_cuts"):
             self._layout()
         cuts = self._cuts
-        if self._pushed is None:
-            changed = np.arange(len(values))
-            self._pushed = values.copy()
-        elif at is None:
-            changed = np.flatnonzero(values != self._pushed)
-            self._pushed = values.copy()
-        else:
-            new = values[at]
-            changed = at[new != self._pushed[at]]
-            self._pushed[at] = new
-        # where each kind of number starts among the changed positions
-        ends = np.searchsorted(changed, cuts).tolist()
-        if len(changed):
-            coefs = changed[ends[0] : ends[1]]
-            if len(coefs):
-                for row, col, value in zip(
-                    self._coef_rows[coefs].tolist(),
-                    self._coef_cols[coefs].tolist(),
-                    values[coefs].tolist(),
-                    strict=True,
-                ):
-                    highs.changeCoeff(row, col, value)
-            rows = _lower_or_upper(changed, ends, cuts, 1)
-            if len(rows):
-                highs.changeRowsBounds(
-                    len(rows),
-                    self._bound_rows[rows],
-                    values[cuts[1] + rows],
-                    values[cuts[2] + rows],
-                )
-            cols = _lower_or_upper(changed, ends, cuts, 3)
-            if len(cols):
-                highs.changeColsBounds(
-                    len(cols),
-                    self._bound_cols[cols],
-                    values[cuts[3] + cols],
-                    values[cuts[4] + cols],
-                )
-        if at is None or ends[5] < ends[6]:
-            self.cost[self._cost_cols] = values[cuts[5] : cuts[6]]
+        changed = (
+            np.ones(len(values), dtype=bool)
+            if self._pushed is None
+            else values != self._pushed
+        )
+        self._pushed = values.copy()
+        coefs = np.flatnonzero(changed[cuts[0] : cuts[1]])
+        if len(coefs):
+            for row, col, value in zip(
+                self._coef_rows[coefs].tolist(),
+                self._coef_cols[coefs].tolist(),
+                values[coefs].tolist(),
+                strict=True,
+            ):
+                highs.changeCoeff(row, col, value)
+        rows = np.flatnonzero(changed[cuts[1] : cuts[2]] | changed[cuts[2] : cuts[3]])
+        if len(rows):
+            highs.changeRowsBounds(
+                len(rows),
+                self._bound_rows[rows],
+                values[cuts[1] + rows],
+                values[cuts[2] + rows],
+            )
+        cols = np.flatnonzero(changed[cuts[3] : cuts[4]] | changed[cuts[4] : cuts[5]])
+        if len(cols):
+            highs.changeColsBounds(
+                len(cols),
+                self._bound_cols[cols],
+                values[cuts[3] + cols],
+                values[cuts[4] + cols],
+            )
+        self.cost[self._cost_cols] = values[cuts[5] : cuts[6]]
         for number, cols in enumerate(self._then_cols):
             start = cuts[6 + number]
-            if at is None or ends[6 + number] < ends[7 + number]:
-                self.then_costs[number][:] = 0.0
-                np.add.at(
-                    self.then_costs[number], cols, values[start : start + len(cols)]
-                )
+            self.then_costs[number][:] = 0.0
+            np.add.at(self.then_costs[number], cols, values[start : start + len(cols)])
 
     def _layout(self) -> None:
         e = self.entries
@@ -711,20 +696,6 @@ def _entries(translator: PyomoHighs, col_of: dict, row_of: dict) -> Entries:
     for helper in translator._mutable_objective.linear_coefs:
         costs.append((col_of[helper.pyomo_var_id], helper.expr))
     return Entries(coefficients, row_bounds, col_bounds, costs)
-
-
-def _lower_or_upper(changed: np.ndarray, ends: list[int], cuts: np.ndarray, kind: int):
-    """The rows (or columns) whose lower or upper bound is among `changed`.
-
-    `kind` is the cut of the lower bounds; the upper bounds' follows.
-    """
-    lower = changed[ends[kind] : ends[kind + 1]] - cuts[kind]
-    upper = changed[ends[kind + 1] : ends[kind + 2]] - cuts[kind + 1]
-    if not len(upper) or (len(lower) == len(upper) and (lower == upper).all()):
-        return lower
-    if not len(lower):
-        return upper
-    return np.union1d(lower, upper)
 
 
 def _then_objectives(m: pyo.ConcreteModel) -> list[Any]:

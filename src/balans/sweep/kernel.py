@@ -128,8 +128,6 @@ class Kernel:
         self._base_entries = self.entries(base_p, base_v)[:, 0]
         self._base_read = self.readout_numbers(base_p, base_v)[:, 0]
         self._reading: dict[bytes, tuple[np.ndarray, np.ndarray]] = {}
-        # LP entries that any variant evaluated so far may have apart from the base
-        self._differ = np.array([], dtype=np.int64)
         self.plain_first = True  # the last variant kept every target
         entries, read, _ = self.numbers([data])
         self.solve(data, entries[:, 0], read[:, 0])
@@ -250,7 +248,6 @@ class Kernel:
                 self.entries.reading(changed_p, changed_v),
                 self.readout_numbers.reading(changed_p, changed_v),
             )
-            self._differ = np.union1d(self._differ, reading[0])
         out = []
         for compiled, which, base in zip(
             (self.entries, self.readout_numbers),
@@ -274,11 +271,9 @@ class Kernel:
         """One variant: push its changed numbers, solve as `balans solve` would, read.
 
         When the last variant needed the closest plan, this one starts with the
-        priority stages (Priorities.solve with `plain_first` False). `entries`
-        and `read` are a column of `numbers` (or `evaluate`): only the entries
-        a variant may have apart from the base scenario's are compared.
+        priority stages (Priorities.solve with `plain_first` False).
         """
-        self.session.push(entries, self._differ)
+        self.session.push(entries)
         strict = self.strict or self.mode == "decided"
         plan = self.priorities.solve(data, strict, plain_first=self.plain_first)
         self.plain_first = not plan.closest
