@@ -2,8 +2,8 @@
 
 Run with `make bench` (or `python benchmarks/sweep.py`); writes
 benchmarks/results/sweep.json. Everything is measured in this one run, side by
-side: rounds of kernel variants, their bare-HiGHS replay and Pyomo rebuilds
-take turns, and the medians are compared.
+side: rounds of kernel variants (each replayed on bare HiGHS right after it)
+and Pyomo rebuilds take turns, and the medians are compared.
 
 - kernel: per variant, what `balans sweep` does with a chunk (sweep/rows.py):
   the scenario values -> each variant validated -> the chunk's model data
