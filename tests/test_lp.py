@@ -113,3 +113,34 @@ def test_push_changes_only_what_differs():
     assert np.allclose(lp_before.row_lower_, lp_after.row_lower_)
     assert np.allclose(lp_before.col_upper_, lp_after.col_upper_)
     assert np.allclose(lp_before.col_cost_, lp_after.col_cost_)
+
+
+def test_costs_passed_as_changes_leave_highs_with_the_whole_vector():
+    data = build_data(make_scenario().scenario)
+    session = LpSession(build_model(data, "optimal"))
+    rng = np.random.default_rng(3)
+    for _ in range(4):
+        cost = session.cost.copy()
+        some = rng.choice(session.n_cols, size=7, replace=False)
+        cost[some] = rng.uniform(-1, 1, size=7)
+        session.set_costs(cost)
+        assert np.array_equal(session.highs.getLp().col_cost_, cost)
+    session.set_costs(cost)  # nothing changes: HiGHS still holds it
+    assert np.array_equal(session.highs.getLp().col_cost_, cost)
+
+
+def test_releasing_frees_every_held_row_once():
+    data = build_data(make_scenario().scenario)
+    session = LpSession(build_model(data, "optimal"))
+    cost = np.zeros(session.n_cols)
+    cost[:3] = 1.0
+    session.hold("law", cost, 5.0)
+    session.hold("council", cost, 7.0)
+    assert session.held_stages() == ["law", "council"]
+    session.release_held()
+    assert session.held_stages() == []
+    session.set_row_bounds(session.held_row("law"), -np.inf, 2.0)
+    assert session.held_stages() == ["law"]
+    session.release_held()
+    session.release_held()
+    assert session.held_stages() == []

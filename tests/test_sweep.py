@@ -464,3 +464,126 @@ def test_no_progress_bar_when_stderr_is_not_a_terminal():
 
     with progress_bar(True, "sv") as report:
         assert report is None
+
+
+# -- a chunk computed as one -------------------------------------------------
+
+
+def _chunk_spec(tmp_path, parameters: str, ranges: str, n: int = 6) -> Path:
+    return write_spec(
+        tmp_path,
+        f"""
+base: BASE
+plans: [decided, optimal]
+chunk_size: {n}
+parameters:
+{parameters}
+design:
+  sample:
+    method: lhs
+    n: {n}
+    seed: 5
+    ranges: {ranges}
+""",
+    )
+
+
+SHIPPED_DRIVERS = """  tax_base: {path: assumptions.tax_base_growth_pct, change: add}
+  lpik: {path: assumptions.lpik_pct, change: add}
+  interest: {path: assumptions.interest_rate_pct, change: add}
+  pharma: {path: budget.pharma_grant, change: relative}
+"""
+
+
+def test_a_stacked_chunk_gives_every_variant_its_own_lp_numbers(tmp_path):
+    from balans.sweep.rows import ChunkSolver
+
+    spec, base = load_sweep_spec(
+        _chunk_spec(
+            tmp_path,
+            SHIPPED_DRIVERS,
+            "{tax_base: [-1.5, 1.0], lpik: [-0.8, 1.6], interest: [-1.5, 2.0], "
+            "pharma: [-8.0, 2.0]}",
+        )
+    )
+    solver = ChunkSolver(spec, base)
+    chunk = variants(spec)
+    data = solver.chunk_data(chunk)
+    assert data.stacked is not None
+    for plan, kernel in solver.kernels.items():
+        entries, read, errors, _ = solver.numbers(kernel, data)
+        one_by_one = [
+            build_data(base.variant(changes(base, spec.parameters, v.values)))
+            for v in chunk
+        ]
+        own, own_read, _ = kernel.numbers(one_by_one)
+        assert errors == [None] * len(chunk), plan
+        assert np.array_equal(entries, own, equal_nan=True), plan
+        assert np.array_equal(read, own_read, equal_nan=True), plan
+    assert solver.stacked_chunks == 2 and solver.single_chunks == 0
+
+
+def test_a_chunk_that_cannot_be_stacked_is_taken_one_variant_at_a_time(tmp_path):
+    from balans.sweep.rows import ChunkSolver
+
+    # a committee's costs set its share of the cost pressure: the model data
+    # branches on them, so the chunk is computed one variant at a time
+    spec, base = load_sweep_spec(
+        _chunk_spec(
+            tmp_path,
+            "  costs: {path: budget.committees.RS.costs, change: relative}\n",
+            "{costs: [-2.0, 2.0]}",
+            n=3,
+        )
+    )
+    solver = ChunkSolver(spec, base)
+    chunk = variants(spec)
+    table = solver.rows(chunk).to_pandas()
+    assert solver.single_chunks == 2 and solver.stacked_chunks == 0
+    for variant in chunk:
+        loaded = base.load(set_options(changes(base, spec.parameters, variant.values)))
+        result = optimise(loaded, findings=False)
+        row = table[(table.variant == variant.id) & (table.plan == "optimal")].iloc[0]
+        for column, value in expected_pairs(result):
+            assert float(row[column]) == pytest.approx(value, abs=1e-6), column
+
+
+def test_invalid_variants_in_a_stacked_chunk_keep_their_message(tmp_path):
+    from balans.errors import BalansError
+    from balans.sweep.rows import ChunkSolver
+
+    text = f"""
+base: {DECIDED}
+chunk_size: 4
+parameters:
+  interest: {{path: assumptions.interest_rate_pct, change: add}}
+design:
+  cases:
+    - {{name: a, values: {{interest: 0.5}}}}
+    - {{name: negative, values: {{interest: -5.0}}}}
+    - {{name: b, values: {{interest: 1.5}}}}
+    - {{name: c, values: {{interest: 2.5}}}}
+"""
+    spec_path = tmp_path / "cases.yaml"
+    spec_path.write_text(text)
+    spec, base = load_sweep_spec(spec_path)
+    solver = ChunkSolver(spec, base)
+    table = solver.rows(variants(spec))
+    assert solver.stacked_chunks == 1
+    rows = table.to_pandas()
+    with pytest.raises(BalansError) as refused:
+        base.variant(changes(base, spec.parameters, {"interest": -5.0}))
+    bad = rows[rows.case == "negative"].iloc[0]
+    assert bad["status"] == "invalid" and bad["message"] == str(refused.value)
+    assert rows[rows.case != "negative"]["objective"].notna().all()
+    assert (
+        bad.drop(["variant", "case", "param.interest", "plan", "status"])
+        .drop(["closest", "solves", "message"])
+        .isna()
+        .all()
+    )
+    # the schema, nulls and pandas metadata are what pandas itself would make
+    import pyarrow as pa
+
+    again = pa.Schema.from_pandas(rows, preserve_index=False)
+    assert again.equals(table.schema, check_metadata=True)

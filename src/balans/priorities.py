@@ -100,6 +100,8 @@ class Priorities:
             key = parts.rule.key
             self.slack_cols[key] = np.array([c for c, _ in pairs], dtype=np.int32)
             self.slack_locked[key] = np.array([lk for _, lk in pairs], dtype=bool)
+        self._stage_costs: dict[tuple, np.ndarray] = {}
+        self._free_cols: dict[tuple[str, ...], np.ndarray] = {}
         every = list(self.slack_cols.values())
         self.all_slacks = np.concatenate(every) if every else np.array([], np.int32)
         for level in PRIORITY_ORDER:  # before any solve: every basis fits the LP
@@ -250,17 +252,34 @@ class Priorities:
         return result
 
     def stage_cost(self, keys: list[str], weights: dict[str, float]) -> np.ndarray:
-        """A cost vector weighing the slacks of `keys` (per unit of slack)."""
-        cost = np.zeros(self.session.n_cols)
-        for key in keys:
-            cost[self.slack_cols[key]] = weights[key]
+        """A cost vector weighing the slacks of `keys` (per unit of slack).
+
+        Read-only: the same keys and weights give the same array (a sweep asks
+        for the same stages once a variant).
+        """
+        key = tuple((k, weights[k]) for k in keys)
+        cost = self._stage_costs.get(key)
+        if cost is None:
+            cost = np.zeros(self.session.n_cols)
+            for k in keys:
+                cost[self.slack_cols[k]] = weights[k]
+            cost.flags.writeable = False
+            self._stage_costs[key] = cost
         return cost
 
     def _free_soft_slacks(self, soft: list[str]) -> None:
         """Soft rules may give; capacity rules only in locked years."""
-        for key, cols in self.slack_cols.items():
-            free = cols if key in soft else cols[self.slack_locked[key]]
-            self.session.set_col_bounds(free, 0.0, INF)
+        key = tuple(soft)
+        free = self._free_cols.get(key)
+        if free is None:
+            free = self._free_cols[key] = np.concatenate(
+                [
+                    cols if k in soft else cols[self.slack_locked[k]]
+                    for k, cols in self.slack_cols.items()
+                ]
+                or [np.array([], dtype=np.int32)]
+            ).astype(np.int32)
+        self.session.set_col_bounds(free, 0.0, INF)
 
     # -- relaxation -----------------------------------------------------------
 

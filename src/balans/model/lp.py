@@ -157,6 +157,11 @@ class LpSession:
         self.held: dict[str, int] = {}  # stage name -> its held row
         self.held_names: dict[int, str] = {}
         self.held_coefs: dict[int, dict[int, float]] = {}
+        self._held_costs: dict[int, np.ndarray] = {}  # row -> the costs it holds
+        self._bounded: set[int] = set()  # held rows that hold a bound now
+        self._all_cols = np.arange(self.n_cols, dtype=np.int32)
+        self._costs_now: np.ndarray | None = None  # the costs HiGHS holds now
+        self._fills: dict[tuple[int, float], np.ndarray] = {}
         self.held_bounds: dict[str, tuple[int, float, float]] = {}
         self.bases: dict[str, Any] = {}
         self._time_limited = False
@@ -257,21 +262,30 @@ class LpSession:
             else values != self._pushed
         )
         self._pushed = values.copy()
-        for i in np.flatnonzero(changed[cuts[0] : cuts[1]]):
-            highs.changeCoeff(
-                int(self._coef_rows[i]), int(self._coef_cols[i]), values[i]
-            )
+        coefs = np.flatnonzero(changed[cuts[0] : cuts[1]])
+        if len(coefs):
+            for row, col, value in zip(
+                self._coef_rows[coefs].tolist(),
+                self._coef_cols[coefs].tolist(),
+                values[coefs].tolist(),
+                strict=True,
+            ):
+                highs.changeCoeff(row, col, value)
         rows = np.flatnonzero(changed[cuts[1] : cuts[2]] | changed[cuts[2] : cuts[3]])
         if len(rows):
-            lower, upper = values[cuts[1] : cuts[2]], values[cuts[2] : cuts[3]]
             highs.changeRowsBounds(
-                len(rows), self._bound_rows[rows], lower[rows], upper[rows]
+                len(rows),
+                self._bound_rows[rows],
+                values[cuts[1] + rows],
+                values[cuts[2] + rows],
             )
         cols = np.flatnonzero(changed[cuts[3] : cuts[4]] | changed[cuts[4] : cuts[5]])
         if len(cols):
-            lower, upper = values[cuts[3] : cuts[4]], values[cuts[4] : cuts[5]]
             highs.changeColsBounds(
-                len(cols), self._bound_cols[cols], lower[cols], upper[cols]
+                len(cols),
+                self._bound_cols[cols],
+                values[cuts[3] + cols],
+                values[cuts[4] + cols],
             )
         self.cost[self._cost_cols] = values[cuts[5] : cuts[6]]
         for number, cols in enumerate(self._then_cols):
@@ -302,9 +316,20 @@ class LpSession:
             self.highs.changeColsBounds(
                 len(cols),
                 np.asarray(cols, dtype=np.int32),
-                np.full(len(cols), lower),
-                np.full(len(cols), upper),
+                self._filled(len(cols), lower),
+                self._filled(len(cols), upper),
             )
+
+    def _filled(self, count: int, value: float) -> np.ndarray:
+        """A read-only array of `count` times `value` (made once)."""
+        key = (count, value)
+        array = self._fills.get(key)
+        if array is None:
+            array = np.full(count, value)
+            array.flags.writeable = False
+            if len(self._fills) < 64:
+                self._fills[key] = array
+        return array
 
     def col_bounds(self, col: int) -> tuple[float, float]:
         """A column's bounds as HiGHS holds them now."""
@@ -319,6 +344,11 @@ class LpSession:
     def set_row_bounds(self, row: int, lower: float, upper: float) -> None:
         """Set one row's bounds."""
         self.highs.changeRowBounds(row, lower, upper)
+        if row in self.held_names:
+            if lower == -INF and upper == INF:
+                self._bounded.discard(row)
+            else:
+                self._bounded.add(row)
 
     # -- held rows (a stage's result kept while later stages solve) -----------
 
@@ -337,16 +367,23 @@ class LpSession:
     def hold(self, stage: str, cost: np.ndarray, upper: float) -> None:
         """Hold cost . x <= upper (a stage's least value, with its tolerance)."""
         row = self.held_row(stage)
-        used = np.flatnonzero(cost)
-        before = self.held_coefs.get(row, {})
-        after = dict(zip(used.tolist(), cost[used].tolist(), strict=True))
-        for col in before.keys() - after.keys():
-            self.highs.changeCoeff(row, col, 0.0)
-        for col, value in after.items():
-            if before.get(col) != value:
-                self.highs.changeCoeff(row, col, value)
-        self.held_coefs[row] = after
+        held = self._held_costs.get(row)
+        if held is not cost and (held is None or not np.array_equal(held, cost)):
+            used = np.flatnonzero(cost)
+            before = self.held_coefs.get(row, {})
+            after = dict(zip(used.tolist(), cost[used].tolist(), strict=True))
+            for col in before.keys() - after.keys():
+                self.highs.changeCoeff(row, col, 0.0)
+            for col, value in after.items():
+                if before.get(col) != value:
+                    self.highs.changeCoeff(row, col, value)
+            self.held_coefs[row] = after
+            # a read-only cost (Priorities.stage_cost) is kept as it is
+            self._held_costs[row] = (
+                cost if not cost.flags.writeable else np.array(cost, dtype=float)
+            )
         self.highs.changeRowBounds(row, -INF, upper)
+        self._bounded.add(row)
 
     def hold_column(self, stage: str, col: int, lower: float) -> None:
         """Hold one column at `lower` or above (a one-column stage, held exactly).
@@ -362,8 +399,9 @@ class LpSession:
 
     def release_held(self) -> None:
         """Free every held row (their coefficients stay) and held column."""
-        for row in self.held.values():
+        for row in self._bounded:
             self.highs.changeRowBounds(row, -INF, INF)
+        self._bounded.clear()
         for col, lower, upper in self.held_bounds.values():
             self.highs.changeColBounds(col, lower, upper)
         self.held_bounds.clear()
@@ -392,7 +430,7 @@ class LpSession:
         """
         highs = self.highs
         cost = self.cost if cost is None else cost
-        highs.changeColsCost(self.n_cols, np.arange(self.n_cols, dtype=np.int32), cost)
+        self.set_costs(cost)
         highs.setOptionValue("simplex_strategy", PRIMAL if follow else DUAL)
         if time_limit is not None or self._time_limited:
             highs.setOptionValue(
@@ -405,17 +443,34 @@ class LpSession:
         highs.run()
         self.solve_seconds = time.perf_counter() - started
         status = _STATUS.get(highs.getModelStatus(), ERROR)
-        if status == OPTIMAL and not follow and highs.getInfo().basis_validity:
+        if status == OPTIMAL and not follow and highs.getInfoValue("basis_validity")[1]:
             self.bases[stage] = highs.getBasis()
         return status
 
+    def set_costs(self, cost: np.ndarray) -> None:
+        """Give HiGHS the cost vector `cost`, passing only the costs that change.
+
+        The session remembers the costs HiGHS holds: every change of them
+        goes through the session.
+        """
+        now = self._costs_now
+        if now is None:
+            cols = self._all_cols
+        else:
+            cols = np.flatnonzero(cost != now).astype(np.int32)
+            if not len(cols):  # nothing changes: still a change, as HiGHS counts
+                cols = self._all_cols[:1]
+        self.highs.changeColsCost(len(cols), cols, cost[cols])
+        # a read-only cost (Priorities.stage_cost) cannot change: kept as it is
+        self._costs_now = cost if not cost.flags.writeable else cost.copy()
+
     def objective_value(self) -> float:
         """The last solve's objective (costs . x, no constant)."""
-        return self.highs.getInfo().objective_function_value
+        return self.highs.getObjectiveValue()
 
     def solution(self) -> np.ndarray:
         """Column values of the last solve."""
-        return np.asarray(self.highs.getSolution().col_value)
+        return np.fromiter(self.highs.getSolution().col_value, float, self.n_cols)
 
     def row_duals(self) -> np.ndarray:
         """Row duals of the last (LP) solve."""
@@ -528,9 +583,8 @@ class LpSession:
         finally:
             self.highs.changeRowBounds(row, *saved_bounds)
             self.highs.setBasis(saved_basis)
-            self.highs.changeColsCost(
-                self.n_cols, np.arange(self.n_cols, dtype=np.int32), cost
-            )
+            self.highs.changeColsCost(self.n_cols, self._all_cols, cost)
+            self._costs_now = cost
             self.highs.run()
         return low, high
 
@@ -575,9 +629,8 @@ class LpSession:
         self._name_everything()
         saved = np.array(highs.getLp().col_cost_, dtype=float)
         if not np.array_equal(saved, cost):
-            highs.changeColsCost(
-                self.n_cols, np.arange(self.n_cols, dtype=np.int32), cost
-            )
+            highs.changeColsCost(self.n_cols, self._all_cols, cost)
+            self._costs_now = np.array(cost, dtype=float)
         highs.changeObjectiveOffset(offset)
         temporary = path.with_name(f".{path.name}.{_pid()}.tmp{suffix}")
         try:

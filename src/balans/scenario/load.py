@@ -608,31 +608,43 @@ class ScenarioBase:
             raise _located_error(self.layers, overrides, key.split("."), message)
         return LoadedScenario(scenario, [layer.path for layer in self.layers], applied)
 
-    def variant(self, changes: Iterable[tuple[tuple[str, ...], Any]]) -> Scenario:
+    def variant(
+        self, changes: Iterable[tuple[tuple[str, ...], Any]], check: bool = True
+    ) -> Scenario:
         """The validated scenario with typed values set at key paths (a sweep's variant).
 
         As `load` with `--set` overrides, but the values are numbers already,
         only the dictionaries on the changed paths are copied and only the
         changed top-level sections are validated again (the scenario has no
         checks across sections but `find_problems`, which runs in full).
+        With `check` False the caller runs `find_problems` (`self.check`)
+        itself: a sweep runs it once over a chunk of variants.
         """
         merged = dict(self.merged)
+        copies = {id(merged)}  # each dictionary on a changed path is copied once
         for parts, value in changes:
             node = merged
             for part in parts[:-1]:
                 key = _existing_key(node, part)
                 child = node.get(key)
-                node[key] = child = dict(child) if isinstance(child, dict) else {}
+                if not isinstance(child, dict) or id(child) not in copies:
+                    node[key] = child = dict(child) if isinstance(child, dict) else {}
+                    copies.add(id(child))
                 node = child
             node[_existing_key(node, parts[-1])] = value
         scenario = self.scenario
         for section in {parts[0] for parts, _ in changes}:
             scenario = self._revalidated(scenario, section, merged)
+        if check:
+            self.check(scenario)
+        return scenario
+
+    def check(self, scenario: Scenario) -> None:
+        """Raise the located error of a variant's first consistency problem, if any."""
         problems = find_problems(scenario)
         if problems:
             key, message = problems[0]
             raise _located_error(self.layers, (), key.split("."), message)
-        return scenario
 
     @functools.cached_property
     def scenario(self) -> Scenario:

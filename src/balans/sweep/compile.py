@@ -13,6 +13,7 @@ The formulas stay Pyomo's: nothing here knows what a number means.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -102,26 +103,71 @@ def _number(value: float) -> str:
     return repr(value)
 
 
-def compile_rows(
-    exprs: Sequence[Any], symbols: Symbols
-) -> Callable[[np.ndarray, np.ndarray], np.ndarray]:
+class Compiled:
+    """Expressions compiled for a chunk of variants: all of them, or those a change reaches.
+
+    Calling it with `p` (parameters x variants) and `v` (fixed variables x
+    variants) returns every expression's values (expressions x variants).
+    `reading` names the expressions that read any of some parameters or fixed
+    variables; `some` evaluates only those (compiled once per selection).
+    """
+
+    def __init__(self, sources: list[str]) -> None:
+        self.sources = sources
+        self.count = len(sources)
+        self._reads = [
+            (
+                {int(i) for i in re.findall(r"\bp\[(\d+)\]", source)},
+                {int(i) for i in re.findall(r"\bv\[(\d+)\]", source)},
+            )
+            for source in sources
+        ]
+        self._all = _function(sources)
+        self._some: dict[bytes, Callable] = {}
+
+    def __call__(self, p: np.ndarray, v: np.ndarray) -> np.ndarray:
+        """Every expression's values for a chunk (expressions x variants)."""
+        out = np.empty((self.count, max(p.shape[1], v.shape[1])))
+        with np.errstate(all="ignore"):
+            return self._all(p, v, out)
+
+    def reading(self, params: np.ndarray, fixed: np.ndarray) -> np.ndarray:
+        """The expressions that read any of the parameter or fixed-variable slots."""
+        params, fixed = set(params.tolist()), set(fixed.tolist())
+        return np.array(
+            [
+                i
+                for i, (p, v) in enumerate(self._reads)
+                if not (p.isdisjoint(params) and v.isdisjoint(fixed))
+            ],
+            dtype=np.int64,
+        )
+
+    def some(self, which: np.ndarray, p: np.ndarray, v: np.ndarray) -> np.ndarray:
+        """The values of the expressions `which` (in that order) for a chunk."""
+        key = which.tobytes()
+        function = self._some.get(key)
+        if function is None:
+            function = self._some[key] = _function([self.sources[i] for i in which])
+        out = np.empty((len(which), max(p.shape[1], v.shape[1])))
+        with np.errstate(all="ignore"):
+            return function(p, v, out)
+
+
+def _function(sources: list[str]) -> Callable:
+    lines = ["def evaluate(p, v, out):"]
+    lines += [f"    out[{i}] = {source}" for i, source in enumerate(sources)]
+    lines.append("    return out")
+    namespace: dict[str, Any] = {"np": np}
+    exec(compile("\n".join(lines), "<balans.sweep.compiled>", "exec"), namespace)
+    return namespace["evaluate"]
+
+
+def compile_rows(exprs: Sequence[Any], symbols: Symbols) -> Compiled:
     """One function computing every expression for a chunk of variants.
 
     It takes `p` (parameters x variants) and `v` (fixed variables x variants)
     and returns an array (expressions x variants). Translate every expression
     before the symbols' values are read: translating adds symbols.
     """
-    lines = ["def evaluate(p, v, out):"]
-    lines += [f"    out[{i}] = {source_of(e, symbols)}" for i, e in enumerate(exprs)]
-    lines.append("    return out")
-    namespace: dict[str, Any] = {"np": np}
-    exec(compile("\n".join(lines), "<balans.sweep.compiled>", "exec"), namespace)
-    inner = namespace["evaluate"]
-    count = len(exprs)
-
-    def evaluate(p: np.ndarray, v: np.ndarray) -> np.ndarray:
-        out = np.empty((count, max(p.shape[1], v.shape[1])))
-        with np.errstate(all="ignore"):
-            return inner(p, v, out)
-
-    return evaluate
+    return Compiled([source_of(e, symbols) for e in exprs])

@@ -24,6 +24,7 @@ from balans.model.rules.common import split_index
 from balans.model.rules.result import ratio_revenue
 from balans.priorities import Priorities
 from balans.sweep.compile import Symbols, compile_rows
+from balans.sweep.stack import stacked_call
 from balans.units import TOLERANCE_MKR
 
 ERROR = "error"
@@ -121,6 +122,12 @@ class Kernel:
         self.entries = compile_rows(self.session.entry_expressions(), self.symbols)
         self._collect_readouts(data)
         self.base_params, self.base_fixed = self.symbols.values()
+        self._base_p = np.array(self.base_params, dtype=float)
+        self._base_v = np.array(self.base_fixed, dtype=float)
+        base_p, base_v = self._base_p[:, None], self._base_v[:, None]
+        self._base_entries = self.entries(base_p, base_v)[:, 0]
+        self._base_read = self.readout_numbers(base_p, base_v)[:, 0]
+        self._reading: dict[bytes, tuple[np.ndarray, np.ndarray]] = {}
         self.plain_first = True  # the last variant kept every target
         entries, read, _ = self.numbers([data])
         self.solve(data, entries[:, 0], read[:, 0])
@@ -176,6 +183,9 @@ class Kernel:
 
     def numbers(self, datas: list[ModelData]) -> tuple[np.ndarray, np.ndarray, list]:
         """LP entries and readout coefficients of a chunk: (entries, readouts, errors)."""
+        if not datas:
+            empty = np.empty((self.entries.count, 0))
+            return empty, np.empty((self.readout_numbers.count, 0)), []
         params, fixed, errors = [], [], []
         param_slot, var_slot = self.symbols.param_slots, self.symbols.var_slots
         for data in datas:
@@ -198,7 +208,59 @@ class Kernel:
             fixed.append(v)
         p = np.array(params, dtype=float).T.reshape(len(self.symbols.params), -1)
         v = np.array(fixed, dtype=float).T.reshape(len(self.symbols.fixed_vars), -1)
-        return self.entries(p, v), self.readout_numbers(p, v), errors
+        return *self.evaluate(p, v), errors
+
+    def parameters(self, data: ModelData, count: int) -> tuple[np.ndarray, np.ndarray]:
+        """The numbers `apply` puts for a chunk's stacked model data (sweep/stack.py).
+
+        A number that differs between the chunk's `count` variants is an
+        array in `data`; returns (parameters x count, fixed variables x count).
+        Raises StructureChanged, or Unstackable where the model's code
+        branches on a number that differs.
+        """
+        p = np.repeat(self._base_p[:, None], count, axis=1)
+        v = np.repeat(self._base_v[:, None], count, axis=1)
+        param_slot, var_slot = self.symbols.param_slots, self.symbols.var_slots
+
+        def put(component, value) -> None:
+            slot = param_slot.get(id(component))
+            if slot is not None:
+                p[slot] = value
+            elif (slot := var_slot.get(id(component))) is not None:
+                v[slot] = value
+
+        stacked_call(apply, self.m, data, put)
+        return p, v
+
+    def evaluate(self, p: np.ndarray, v: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """LP entries and readout coefficients for parameter columns (variants).
+
+        Only the expressions reading a number that differs from the base
+        scenario's are evaluated; the others are the base's.
+        """
+        count = p.shape[1]
+        changed_p = np.flatnonzero((p != self._base_p[:, None]).any(axis=1))
+        changed_v = np.flatnonzero((v != self._base_v[:, None]).any(axis=1))
+        key = changed_p.tobytes() + b"|" + changed_v.tobytes()
+        reading = self._reading.get(key)
+        if reading is None:
+            reading = self._reading[key] = (
+                self.entries.reading(changed_p, changed_v),
+                self.readout_numbers.reading(changed_p, changed_v),
+            )
+        out = []
+        for compiled, which, base in zip(
+            (self.entries, self.readout_numbers),
+            reading,
+            (self._base_entries, self._base_read),
+            strict=True,
+        ):
+            # variants x numbers in memory, so each variant's column is contiguous
+            values = np.repeat(base[None, :], count, axis=0)
+            if len(which):
+                values[:, which] = compiled.some(which, p, v).T
+            out.append(values.T)
+        return out[0], out[1]
 
     def reset(self) -> None:
         """Start a chunk from the base plan's bases: rows never depend on the order."""
@@ -234,9 +296,7 @@ class Kernel:
         session.push(entries[:, 0])
         session.set_col_bounds(self.priorities.all_slacks, 0.0, 0.0)
         session.release_held()
-        session.highs.changeColsCost(
-            session.n_cols, np.arange(session.n_cols, dtype=np.int32), session.cost
-        )
+        session.set_costs(session.cost)
 
     def names(self) -> tuple[dict[int, str], dict[int, str]]:
         """Row and column names of the kernel's LP (its held rows left out)."""
@@ -255,11 +315,14 @@ class Kernel:
 
         As `results.rule_rows`: a %-rule is held in Mkr and reported in per cent
         of skatter och generella statsbidrag; met is judged on the Mkr margin.
+        `values` may hold several variants' readouts (variants x readouts):
+        the figures are then variants x targets x 5.
         """
-        value, limit = values[self._value_at], values[self._limit_at]
+        value, limit = values[..., self._value_at], values[..., self._limit_at]
         margin = np.where(self._higher, value - limit, limit - value)
         met = margin >= -TOLERANCE_MKR
-        scale = np.where(self._percent_at >= 0, 100 / values[self._percent_at], 1.0)
-        return np.column_stack(
-            [value * scale, limit * scale, margin * scale, margin, met]
+        denominator = values[..., self._percent_at]
+        scale = np.where(self._percent_at >= 0, 100 / denominator, 1.0)
+        return np.stack(
+            [value * scale, limit * scale, margin * scale, margin, met], axis=-1
         )

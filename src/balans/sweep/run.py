@@ -97,10 +97,11 @@ def run_sweep(
     merged = OrderedOutput(parts, output, output_format)
     try:
         merged.take(done)
-        for index, table in _solved(job, todo, workers, scheduler):
-            _write_chunk(parts, index, table)
+        for index, table in _solved(job, todo, workers, scheduler, parts):
+            if table is not None:  # else the worker saved it itself
+                _write_chunk(parts, index, table)
             done.add(index)
-            merged.take(done)
+            merged.take(done, {} if table is None else {index: table})
             finished += len(chunks[index])
             if progress:
                 progress(finished, len(variants))
@@ -161,7 +162,9 @@ def _solved(
     todo: list[tuple[int, list[Variant]]],
     workers: int | None,
     scheduler: str | None,
-) -> Iterator[tuple[int, pa.Table]]:
+    parts: Path,
+) -> Iterator[tuple[int, pa.Table | None]]:
+    """Each chunk's index and table, or None where a worker saved the chunk itself."""
     if scheduler:
         yield from _on_dask(job, todo, scheduler)
         return
@@ -170,18 +173,20 @@ def _solved(
         for index, chunk in todo:
             yield solve_chunk(job, index, chunk)
         return
-    yield from _on_pool(job, todo, workers)
+    yield from _on_pool(job, todo, workers, parts)
 
 
 def _on_pool(
-    job: Job, todo: list[tuple[int, list[Variant]]], workers: int
-) -> Iterator[tuple[int, pa.Table]]:
+    job: Job, todo: list[tuple[int, list[Variant]]], workers: int, parts: Path
+) -> Iterator[tuple[int, None]]:
     import multiprocessing
 
     context = multiprocessing.get_context("fork")
     # The job goes to each worker once, not with every chunk: the queue of
-    # tasks then holds only variants, whatever the size of the scenario.
-    pool = context.Pool(min(workers, len(todo)), _take_job, (job,))
+    # tasks then holds only variants, whatever the size of the scenario. A
+    # worker saves each chunk it solves (sending the table back would cost
+    # more than writing and mapping the file).
+    pool = context.Pool(min(workers, len(todo)), _take_job, (job, parts))
     try:
         yield from pool.imap_unordered(_solve_task, todo)
         pool.close()
@@ -190,15 +195,18 @@ def _on_pool(
         pool.join()
 
 
-_WORKER_JOB: list[Job] = []
+_WORKER_JOB: list[tuple[Job, Path]] = []
 
 
-def _take_job(job: Job) -> None:
-    _WORKER_JOB[:] = [job]
+def _take_job(job: Job, parts: Path) -> None:
+    _WORKER_JOB[:] = [(job, parts)]
 
 
-def _solve_task(task: tuple[int, list[Variant]]) -> tuple[int, pa.Table]:
-    return solve_chunk(_WORKER_JOB[0], *task)
+def _solve_task(task: tuple[int, list[Variant]]) -> tuple[int, None]:
+    job, parts = _WORKER_JOB[0]
+    index, table = solve_chunk(job, *task)
+    _write_chunk(parts, index, table)
+    return index, None
 
 
 def _on_dask(
@@ -238,25 +246,37 @@ class OrderedOutput:
         self.next, self.done = 0, False
         self.writer = None
         self.pending: list[pa.Table] = []  # chunks not yet in a row group
+        self.early: dict[int, pa.Table] = {}  # arrived before their turn
         self.statuses: dict[str, int] = {}
 
-    def take(self, saved: set[int]) -> None:
-        """Append every saved chunk that continues the table."""
+    def take(self, saved: set[int], arrived: dict[int, pa.Table] | None = None) -> None:
+        """Append every saved chunk that continues the table.
+
+        A chunk that `arrived` just now is taken as it is; one that arrived
+        before its turn is kept until then (the chunks of a pool arrive nearly
+        in order); a chunk a worker or an earlier run saved is mapped from its
+        file.
+        """
         import pyarrow.feather as feather
 
+        self.early.update(arrived or {})
         while self.next in saved:
-            self._append(feather.read_table(_chunk_path(self.parts, self.next)))
+            table = self.early.pop(self.next, None)
+            if table is None:
+                path = _chunk_path(self.parts, self.next)
+                table = feather.read_table(path, memory_map=True)
+            self._append(table)
             self.next += 1
 
     def _append(self, table: pa.Table) -> None:
+        import pyarrow.compute as pc
         import pyarrow.parquet as pq
 
-        closest = table.column("closest").to_pylist()
-        for status, near in zip(
-            table.column("status").to_pylist(), closest, strict=True
-        ):
-            key = "closest" if near else status
-            self.statuses[key] = self.statuses.get(key, 0) + 1
+        # a row counts as "closest" or by its status, in the order they come
+        keys = pc.if_else(table.column("closest"), "closest", table.column("status"))
+        for count in pc.value_counts(keys).to_pylist():
+            key = count["values"]
+            self.statuses[key] = self.statuses.get(key, 0) + count["counts"]
         if self.format == "csv":
             table.to_pandas().to_csv(
                 self.temporary, mode="a", header=self.next == 0, index=False
@@ -264,7 +284,9 @@ class OrderedOutput:
             return
         if self.writer is None:
             self.writer = pq.ParquetWriter(self.temporary, table.schema)
-        self.pending.append(table.cast(self.writer.schema))
+        if not table.schema.equals(self.writer.schema):
+            table = table.cast(self.writer.schema)
+        self.pending.append(table)
         if sum(t.num_rows for t in self.pending) >= ROW_GROUP_ROWS:
             self._flush()
 
