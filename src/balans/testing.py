@@ -56,21 +56,24 @@ def highs_lp(m, solver=None) -> dict:
 
 def lp_by_names(lp, row: dict[int, str], column: dict[int, str]) -> dict:
     """A `highspy` LP keyed by names (rows not in `row` are left out)."""
+    # Each attribute read of a highspy vector copies it: read each one once.
     a = lp.a_matrix_
+    start, index, value = a.start_, a.index_, a.value_
     rowwise = str(a.format_).endswith("kRowwise")
     matrix = {}
     for major in range(lp.num_row_ if rowwise else lp.num_col_):
-        for k in range(a.start_[major], a.start_[major + 1]):
-            i, j = (major, a.index_[k]) if rowwise else (a.index_[k], major)
-            if i in row and a.value_[k] != 0:
-                matrix[row[i], column[j]] = a.value_[k]
+        for k in range(start[major], start[major + 1]):
+            i, j = (major, index[k]) if rowwise else (index[k], major)
+            if i in row and value[k] != 0:
+                matrix[row[i], column[j]] = value[k]
+    row_lower, row_upper = lp.row_lower_, lp.row_upper_
+    col_lower, col_upper, cost = lp.col_lower_, lp.col_upper_, lp.col_cost_
+    columns = range(lp.num_col_)
     return {
         "matrix": matrix,
-        "rows": {row[i]: (lp.row_lower_[i], lp.row_upper_[i]) for i in row},
-        "columns": {
-            column[j]: (lp.col_lower_[j], lp.col_upper_[j]) for j in range(lp.num_col_)
-        },
-        "cost": {column[j]: lp.col_cost_[j] for j in range(lp.num_col_)},
+        "rows": {row[i]: (row_lower[i], row_upper[i]) for i in row},
+        "columns": {column[j]: (col_lower[j], col_upper[j]) for j in columns},
+        "cost": {column[j]: cost[j] for j in columns},
         "offset": lp.offset_,
         "sense": str(lp.sense_),
     }
