@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+import importlib
 import re
 import subprocess
-import sys
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
 from balans.schema_doc import REGENERATE, render_reference
-from balans.testing import REPO_ROOT
+from balans.testing import REPO_ROOT, run_in_process
 
 DOCS = REPO_ROOT / "docs"
 PAGES = [REPO_ROOT / "README.md", *sorted(DOCS.glob("*.md"))]
@@ -61,6 +62,33 @@ def test_the_docs_pages_the_readme_links_exist():
     assert all((REPO_ROOT / t.split("#", 1)[0]).is_file() for t in linked)
 
 
+def _in_process(argv, *, cwd=None, check=False, **_):
+    """`subprocess.run` for the page scripts: their `balans` commands, in this process.
+
+    The scripts start `python -m balans ...` (make_walkthrough.balans) or the
+    installed `balans` (make_sweep.table); here the same arguments go to the
+    console entry point in-process (balans.testing.run_in_process).
+    """
+    args = list(map(str, argv))
+    args = args[3:] if args[1:3] == ["-m", "balans"] else args[1:]
+    done = run_in_process(*args, cwd=cwd)
+    if check and done.returncode:
+        raise subprocess.CalledProcessError(
+            done.returncode, argv, done.stdout, done.stderr
+        )
+    return subprocess.CompletedProcess(argv, done.returncode, done.stdout, done.stderr)
+
+
+def page_script(name: str, monkeypatch):
+    """A docs/make_*.py script as a module, its `balans` runs kept in-process."""
+    monkeypatch.syspath_prepend(str(DOCS))
+    for module in ("make_walkthrough", "make_sweep"):  # the two that run balans
+        monkeypatch.setattr(
+            importlib.import_module(module), "subprocess", SimpleNamespace(run=_in_process)
+        )
+    return importlib.import_module(name.removesuffix(".py"))
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize(
     ("page", "script"),
@@ -71,21 +99,30 @@ def test_the_docs_pages_the_readme_links_exist():
         ("sweep.md", "make_sweep.py"),
     ],
 )
-def test_generated_pages_are_what_their_scripts_produce(page, script):
-    """Walkthrough and what-if table are real output; refresh them when it changes."""
+def test_generated_pages_are_what_their_scripts_produce(
+    page, script, monkeypatch, capsys
+):
+    """Walkthrough and what-if table are real output; refresh them when it changes.
+
+    The script's `main(["--stdout"])` runs here, its `balans` commands in-process
+    (`test_the_page_scripts_run_balans_in_a_real_process` checks their own runs).
+    """
     committed = (DOCS / page).read_text(encoding="utf-8")
-    produced = subprocess.run(
-        [sys.executable, str(DOCS / script), "--stdout"],
-        capture_output=True,
-        text=True,
-        cwd=REPO_ROOT,
-        timeout=300,
-        check=True,
-    ).stdout
+    page_script(script, monkeypatch).main(["--stdout"])
+    produced = capsys.readouterr().out
     assert committed == produced, (
         f"docs/{page} differs from the current output; regenerate it with\n"
         f"    .venv/bin/python docs/{script}"
     )
+
+
+def test_the_page_scripts_run_balans_in_a_real_process(monkeypatch):
+    """The page scripts' own way of running balans: a real process, its output kept."""
+    monkeypatch.syspath_prepend(str(DOCS))
+    walkthrough = importlib.import_module("make_walkthrough")
+    assert walkthrough.subprocess is subprocess  # not left patched by a test
+    document = walkthrough.data("validate", walkthrough.DECIDED)
+    assert document["status"] == "ok"
 
 
 def test_rule_tables_are_generated_from_the_registry():

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import os
+import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 from balans.scenario.load import LoadedScenario, load_scenario
@@ -25,6 +29,66 @@ def write_whatif(
 def make_scenario(*overrides: str, base: Path = DECIDED) -> LoadedScenario:
     """The decided scenario with `--set`-style overrides, e.g. 'rules.x.enabled=false'."""
     return load_scenario(base, overrides)
+
+
+@functools.lru_cache(maxsize=64)
+def shared_scenario(*overrides: str, base: Path = DECIDED) -> LoadedScenario:
+    """`make_scenario(*overrides, base=base)`, loaded once per test process.
+
+    Every caller gets the same object: read it, never change it (a test that
+    changes a scenario takes `make_scenario` or a deep copy).
+    """
+    return make_scenario(*overrides, base=base)
+
+
+@dataclass(frozen=True)
+class Completed:
+    """What a `balans` command gave: like `subprocess.CompletedProcess`, as text."""
+
+    args: tuple[str, ...]
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+def run_in_process(*args: object, cwd: Path | None = None) -> Completed:
+    """`balans ARGS` as the console script runs it, but in this process.
+
+    The script's own entry point (`balans.entry.run`) with `sys.argv` set, its
+    exit code taken from `SystemExit` and stdout and stderr kept apart, so a
+    test reads what a subprocess gives without starting Python again. What
+    only a process has (the umask, start-up imports, the installed script)
+    stays with the tests that start one.
+    """
+    from click.testing import CliRunner
+
+    from balans.entry import run
+
+    argv = [str(a) for a in args]
+    saved = sys.argv
+    runner = CliRunner()
+    with runner.isolation() as (out, err, _), contextlib.chdir(cwd or os.getcwd()):
+        sys.argv = ["balans", *argv]
+        try:
+            run()
+            code = 0
+        except SystemExit as exc:
+            code = exc.code
+            if isinstance(code, str):  # what Python does with sys.exit("text")
+                sys.stderr.write(code + "\n")
+                code = 1
+            code = code or 0
+        finally:
+            sys.argv = saved
+            sys.stdout.flush()
+            sys.stderr.flush()
+        stdout, stderr = out.getvalue(), err.getvalue()
+    return Completed(
+        tuple(argv),
+        code,
+        stdout.decode(runner.charset),
+        stderr.decode(runner.charset, "backslashreplace"),
+    )
 
 
 def highs_lp(m, solver=None) -> dict:
