@@ -84,7 +84,9 @@ def page_script(name: str, monkeypatch):
     monkeypatch.syspath_prepend(str(DOCS))
     for module in ("make_walkthrough", "make_sweep"):  # the two that run balans
         monkeypatch.setattr(
-            importlib.import_module(module), "subprocess", SimpleNamespace(run=_in_process)
+            importlib.import_module(module),
+            "subprocess",
+            SimpleNamespace(run=_in_process),
         )
     return importlib.import_module(name.removesuffix(".py"))
 
