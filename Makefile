@@ -29,8 +29,10 @@ lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks docs/*.py
 	$(BIN)/ruff format --check src tests benchmarks docs/*.py
 
+# In parallel, one worker per core (pytest-xdist); tests that share an expensive
+# module fixture carry one xdist_group and run on one worker (--dist loadgroup).
 test: lint browser
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n auto --dist loadgroup
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py
