@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import functools
+from pathlib import Path
+
 import pytest
 
 from balans.plan import evaluate, optimise
@@ -35,17 +38,28 @@ def feasible_plan(feasible):
     return optimise(feasible, "min-savings")
 
 
-def pytest_collection_modifyitems(config, items):
-    """Tests that use a module-scoped fixture run on one xdist worker.
+@pytest.hookimpl(optionalhook=True)  # a pytest-xdist hook
+def pytest_xdist_make_scheduler(config, log):
+    """`--dist loadgroup` (make test): a module with a module-scoped fixture is one group.
 
-    `make test` runs with `--dist loadgroup`: each test goes to whichever worker
-    is free, except that the tests sharing a module's fixture (a report, a
-    sweep, a priced plan) form one group, so that fixture is built once, not
-    once per worker.
+    Its tests run on one worker, so the fixture (a report, a sweep, a priced
+    plan) is built once, not once per worker; every other test goes to
+    whichever worker is free. Groups go out first, most tests first. (xdist's
+    own loadgroup reads `xdist_group` marks from node ids, which pytest 9.2's
+    node ids no longer carry.)
     """
-    for item in items:
-        info = getattr(item, "_fixtureinfo", None)
-        if info is None:
-            continue
-        if any(defs[-1].scope == "module" for defs in info.name2fixturedefs.values()):
-            item.add_marker(pytest.mark.xdist_group(item.module.__name__))
+    if config.getvalue("dist") != "loadgroup":
+        return None
+    from xdist.scheduler import LoadScopeScheduling
+
+    class ModuleFixtureGroups(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            module = nodeid.split("::", 1)[0]
+            return module if _has_module_fixture(config.rootpath / module) else nodeid
+
+    return ModuleFixtureGroups(config, log)
+
+
+@functools.cache
+def _has_module_fixture(path: Path) -> bool:
+    return path.is_file() and 'scope="module"' in path.read_text(encoding="utf-8")
