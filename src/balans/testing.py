@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import contextlib
-import functools
 import os
 import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from balans.scenario.load import LoadedScenario, load_scenario
+from balans.scenario.load import LoadedScenario, ScenarioBase
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 SCENARIOS = REPO_ROOT / "scenarios"
@@ -27,18 +26,36 @@ def write_whatif(
 
 
 def make_scenario(*overrides: str, base: Path = DECIDED) -> LoadedScenario:
-    """The decided scenario with `--set`-style overrides, e.g. 'rules.x.enabled=false'."""
-    return load_scenario(base, overrides)
+    """The decided scenario with `--set`-style overrides, e.g. 'rules.x.enabled=false'.
 
-
-@functools.lru_cache(maxsize=64)
-def shared_scenario(*overrides: str, base: Path = DECIDED) -> LoadedScenario:
-    """`make_scenario(*overrides, base=base)`, loaded once per test process.
-
-    Every caller gets the same object: read it, never change it (a test that
-    changes a scenario takes `make_scenario` or a deep copy).
+    What `load_scenario(base, overrides)` returns: that is
+    `ScenarioBase.read(base).load(overrides)`, and the read (the YAML parsing,
+    most of a load) is kept per file in this process and used again while the
+    files it read are unchanged. Each call validates anew and returns its own
+    scenario.
     """
-    return make_scenario(*overrides, base=base)
+    return _base(base).load(tuple(overrides))
+
+
+_BASES: dict[tuple[str, str], tuple[tuple, ScenarioBase]] = {}
+
+
+def _base(path: str | Path) -> ScenarioBase:
+    """`ScenarioBase.read(path)`, read again only when one of its files changed."""
+    key = (os.getcwd(), str(path))
+    kept = _BASES.get(key)
+    if kept is not None and kept[0] == _stamp(kept[1].files):
+        return kept[1]
+    base = ScenarioBase.read(path)
+    _BASES[key] = (_stamp(base.files), base)
+    return base
+
+
+def _stamp(files: list[Path]) -> tuple:
+    try:
+        return tuple((f, f.stat().st_mtime_ns, f.stat().st_size) for f in files)
+    except OSError:
+        return ()
 
 
 @dataclass(frozen=True)
