@@ -1,7 +1,13 @@
-"""Shared fixtures: the decided scenario evaluated and solved once per session."""
+"""Shared fixtures: the decided scenario evaluated and solved once per session.
+
+The session's scenarios and plans are shared by every test that asks for them:
+read them, never change them (a test that needs to change one makes its own).
+Each is compared with a copy taken when it was made, at the end of the session.
+"""
 
 from __future__ import annotations
 
+import copy
 import functools
 from pathlib import Path
 
@@ -11,31 +17,38 @@ from balans.plan import evaluate, optimise
 from balans.testing import feasible_scenario, make_scenario
 
 
+def read_only(value):
+    """Yield `value`; at teardown, fail if a test changed it."""
+    kept = copy.deepcopy(value)
+    yield value
+    assert value == kept, "a test changed a shared session fixture"
+
+
 @pytest.fixture(scope="session")
 def decided_scenario():
-    return make_scenario()
+    yield from read_only(make_scenario())
 
 
 @pytest.fixture(scope="session")
 def decided_plan(decided_scenario):
-    return evaluate(decided_scenario)
+    yield from read_only(evaluate(decided_scenario))
 
 
 @pytest.fixture(scope="session")
 def optimal_plan(decided_scenario):
-    return optimise(decided_scenario)
+    yield from read_only(optimise(decided_scenario))
 
 
 @pytest.fixture(scope="session")
 def feasible():
     """A scenario whose targets can all hold (balans.testing.EVERY_TARGET_HOLDS)."""
-    return feasible_scenario()
+    yield from read_only(feasible_scenario())
 
 
 @pytest.fixture(scope="session")
 def feasible_plan(feasible):
     """Its least-savings plan: every target kept, no closest plan needed."""
-    return optimise(feasible, "min-savings")
+    yield from read_only(optimise(feasible, "min-savings"))
 
 
 @pytest.hookimpl(optionalhook=True)  # a pytest-xdist hook
