@@ -14,7 +14,14 @@ from pathlib import Path
 import pytest
 
 from balans.plan import evaluate, optimise
-from balans.testing import feasible_scenario, make_scenario
+from balans.testing import feasible_scenario, make_scenario, reads_kept
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _scenario_files_read_once():
+    """Each unchanged scenario file is parsed once per test process (testing.reads_kept)."""
+    with reads_kept():
+        yield
 
 
 def read_only(value):

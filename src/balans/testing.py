@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import os
 import sys
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -29,33 +31,54 @@ def make_scenario(*overrides: str, base: Path = DECIDED) -> LoadedScenario:
     """The decided scenario with `--set`-style overrides, e.g. 'rules.x.enabled=false'.
 
     What `load_scenario(base, overrides)` returns: that is
-    `ScenarioBase.read(base).load(overrides)`, and the read (the YAML parsing,
-    most of a load) is kept per file in this process and used again while the
-    files it read are unchanged. Each call validates anew and returns its own
-    scenario.
+    `ScenarioBase.read(base).load(overrides)`, with the read kept (read_base).
+    Each call validates anew and returns its own scenario.
     """
-    return _base(base).load(tuple(overrides))
+    return read_base(base).load(tuple(overrides))
 
 
-_BASES: dict[tuple[str, str], tuple[tuple, ScenarioBase]] = {}
+_READ = ScenarioBase.read  # the loader's own read
+_BASES: dict[tuple[str, str], tuple[tuple[bytes, ...] | None, ScenarioBase]] = {}
 
 
-def _base(path: str | Path) -> ScenarioBase:
-    """`ScenarioBase.read(path)`, read again only when one of its files changed."""
+def read_base(path: str | Path) -> ScenarioBase:
+    """`ScenarioBase.read(path)`, kept in this process while its files are unchanged.
+
+    The read (the YAML parsing, most of a load) is done again when the content
+    of a file it read (model, `extends:` chain, the file itself) has changed.
+    A kept base is shared: `load` and `variant` copy what they change.
+    """
     key = (os.getcwd(), str(path))
     kept = _BASES.get(key)
-    if kept is not None and kept[0] == _stamp(kept[1].files):
+    if kept is not None and kept[0] is not None and kept[0] == _contents(kept[1].files):
         return kept[1]
-    base = ScenarioBase.read(path)
-    _BASES[key] = (_stamp(base.files), base)
+    base = _READ(path)
+    _BASES[key] = (_contents(base.files), base)
     return base
 
 
-def _stamp(files: list[Path]) -> tuple:
+def _contents(files: list[Path]) -> tuple[bytes, ...] | None:
+    """Each file's digest; None when one can no longer be read (read it anew)."""
     try:
-        return tuple((f, f.stat().st_mtime_ns, f.stat().st_size) for f in files)
+        return tuple(hashlib.sha256(Path(f).read_bytes()).digest() for f in files)
     except OSError:
-        return ()
+        return None
+
+
+@contextlib.contextmanager
+def reads_kept() -> Iterator[None]:
+    """Within: every `ScenarioBase.read`, so every `load_scenario`, is `read_base`.
+
+    The tests' commands, plans and sweeps then parse each unchanged scenario
+    file once per process; a new or changed file (every fuzz or error case) is
+    read as always.
+    """
+    original = ScenarioBase.__dict__["read"]
+    ScenarioBase.read = classmethod(lambda cls, path: read_base(path))
+    try:
+        yield
+    finally:
+        ScenarioBase.read = original
 
 
 @dataclass(frozen=True)
