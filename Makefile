@@ -29,8 +29,10 @@ lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks docs/*.py
 	$(BIN)/ruff format --check src tests benchmarks docs/*.py
 
+# In parallel, one worker per core (pytest-xdist); tests that share an expensive
+# module fixture carry one xdist_group and run on one worker (--dist loadgroup).
 test: lint browser
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n auto --dist loadgroup
 
 # Rebuild every generated file (docs pages and tables, the scenario reference,
 # the kept --help text, the rules' LP snapshots, the report's screenshots) from

@@ -75,8 +75,8 @@ def test_strict_mode_keeps_exit_two_semantics():
 # Direction of effect, one test per rule and lever.
 
 
-def test_a_higher_result_target_needs_more_savings():
-    low = optimise(feasible_scenario(), "min-savings", findings=False)
+def test_a_higher_result_target_needs_more_savings(feasible_plan):
+    low = feasible_plan  # optimise(feasible_scenario(), "min-savings"), shared
     high = optimise(
         feasible_scenario(*(f"rules.result_target.minimum.{y}=300" for y in LATER)),
         "min-savings",
@@ -85,8 +85,8 @@ def test_a_higher_result_target_needs_more_savings():
     assert total_savings(high) > total_savings(low) + 1.0
 
 
-def test_a_tighter_ramp_never_lowers_the_savings():
-    loose = optimise(feasible_scenario(), "min-savings", findings=False)
+def test_a_tighter_ramp_never_lowers_the_savings(feasible_plan):
+    loose = feasible_plan
     tight = optimise(
         feasible_scenario("rules.savings_ramp.max_increase_pct=0.5"),
         "min-savings",
@@ -141,8 +141,10 @@ def test_smoothing_never_makes_the_path_more_jagged():
 
 
 @pytest.mark.parametrize("objective", ["min-burden", "fair-share"])
-def test_other_objectives_trade_total_savings_for_their_own_aim(objective):
-    least = optimise(feasible_scenario(), "min-savings", findings=False)
+def test_other_objectives_trade_total_savings_for_their_own_aim(
+    objective, feasible_plan
+):
+    least = feasible_plan
     other = optimise(feasible_scenario(), objective, findings=False)
     assert total_savings(other) >= total_savings(least) - 1e-6
 
@@ -163,8 +165,8 @@ def test_min_burden_saves_later_than_min_savings():
     assert weighted_year(burden) >= weighted_year(least) - 1e-6
 
 
-def test_deferring_pension_purchases_is_used_and_costs_less_savings():
-    base = optimise(make_scenario(), findings=False)
+def test_deferring_pension_purchases_is_used_and_costs_less_savings(optimal_plan):
+    base = optimal_plan  # optimise(make_scenario()), shared
     deferred = optimise(
         make_scenario(base=SCENARIOS / "whatif-defer-pension-purchases.yaml"),
         findings=False,
@@ -175,8 +177,8 @@ def test_deferring_pension_purchases_is_used_and_costs_less_savings():
     assert total_savings(deferred) <= total_savings(base) + 1e-6
 
 
-def test_a_tax_increase_raises_revenue_from_the_first_free_year():
-    base = optimise(make_scenario(), findings=False)
+def test_a_tax_increase_raises_revenue_from_the_first_free_year(optimal_plan):
+    base = optimal_plan
     taxed = optimise(
         make_scenario(base=SCENARIOS / "whatif-tax-rate.yaml"), findings=False
     )
@@ -185,8 +187,10 @@ def test_a_tax_increase_raises_revenue_from_the_first_free_year():
     assert total_savings(taxed) < total_savings(base)
 
 
-def test_a_regional_revision_is_mostly_compensated_a_national_one_is_not():
-    base = evaluate(make_scenario())
+def test_a_regional_revision_is_mostly_compensated_a_national_one_is_not(
+    decided_plan,
+):
+    base = decided_plan  # evaluate(make_scenario()), shared
     regional = evaluate(make_scenario(base=SCENARIOS / "whatif-regional-tax-base.yaml"))
     national = evaluate(make_scenario(base=SCENARIOS / "whatif-skr-tax-base.yaml"))
     for plan, kept in ((regional, (0.2, 0.3)), (national, (1.0, 1.3))):
@@ -198,8 +202,8 @@ def test_a_regional_revision_is_mostly_compensated_a_national_one_is_not():
         assert kept[0] < (tax + grants) / tax < kept[1]
 
 
-def test_balanskrav_adjustments_move_the_restoration_not_the_result():
-    base = evaluate(make_scenario())
+def test_balanskrav_adjustments_move_the_restoration_not_the_result(decided_plan):
+    base = decided_plan
     adjusted = evaluate(make_scenario("balanskrav.adjustments={2027: -50.0}"))
     assert adjusted.income["result"][2027] == pytest.approx(base.income["result"][2027])
     assert adjusted.restoration["closing"][2030] == pytest.approx(
@@ -233,8 +237,8 @@ def test_the_pension_commitments_of_tabell_5_are_reproduced(decided_plan):
     assert row.met
 
 
-def test_moving_investments_keeps_the_frame_and_eases_the_tight_year():
-    base = optimise(make_scenario(), findings=False)
+def test_moving_investments_keeps_the_frame_and_eases_the_tight_year(optimal_plan):
+    base = optimal_plan
     moved = optimise(
         make_scenario(base=SCENARIOS / "whatif-investment-timing.yaml"), findings=False
     )
@@ -251,8 +255,8 @@ def test_moving_investments_keeps_the_frame_and_eases_the_tight_year():
     assert shortfall(moved) <= shortfall(base) + 1e-6
 
 
-def test_depreciation_can_follow_the_investment_plan():
-    published = evaluate(make_scenario())
+def test_depreciation_can_follow_the_investment_plan(decided_plan):
+    published = decided_plan
     following = evaluate(make_scenario("depreciation.basis=investment_plan"))
     # 2026 reads the lives, so it is the published 170 Mkr (Tabell 2) ...
     assert following.income["depreciation"][2026] == pytest.approx(-170.0)

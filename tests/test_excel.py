@@ -18,7 +18,7 @@ import pytest
 from click.testing import CliRunner
 
 from balans.cli import main
-from balans.testing import DECIDED, REPO_ROOT, SCENARIOS
+from balans.testing import DECIDED, REPO_ROOT, SCENARIOS, run_in_process
 
 STRICT = SCENARIOS / "whatif-strict-loans.yaml"
 
@@ -241,7 +241,8 @@ def test_fou_workbook(tmp_path):
 
 def test_infeasible_workbook_holds_the_diagnosis(tmp_path):
     out = tmp_path / "strict.xlsx"
-    proc = run_process("solve", STRICT, "-o", out)
+    # in-process; exit 2 with the report written, in a real process: test_outputs
+    proc = run_in_process("solve", STRICT, "-o", out)
     assert proc.returncode == 2, proc.stderr
     document = json.loads(run("solve", STRICT, "--format", "json").stdout)
     book = openpyxl.load_workbook(out)

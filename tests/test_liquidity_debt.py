@@ -50,9 +50,9 @@ def test_the_closest_plan_keeps_the_floor_from_the_first_free_year(optimal_plan)
             assert cell.cash - cell.credit >= cell.floor - 1e-6, (year, month)
 
 
-def test_drawn_credit_does_not_count_towards_the_floor():
+def test_drawn_credit_does_not_count_towards_the_floor(feasible_plan):
     """Only where a setting says so does unused credit count: own funds may then dip."""
-    own = optimise(feasible_scenario(), "min-savings")
+    own = feasible_plan  # optimise(feasible_scenario(), "min-savings"), shared
     assert min(c.cash - c.credit for c in own.liquidity.monthly.values()) >= 200 - 1e-6
     counted = optimise(
         feasible_scenario("rules.liquidity_floor.count_unused_credit=true"),
@@ -136,21 +136,21 @@ def test_interest_is_the_rate_times_the_average_month_end_balance(decided_plan):
     assert decided_plan.debt.interest[2027] == pytest.approx(0.03 * 891.5)
 
 
-def test_a_loan_raised_and_repaid_within_a_year_costs_interest():
+def test_a_loan_raised_and_repaid_within_a_year_costs_interest(decided_plan):
     """Borrowed in January, repaid in December: eleven months of interest at least."""
     plan = evaluate(
         make_scenario(
             "budget.new_long_term_debt.2027=100", "budget.debt_repayment.2027=100"
         )
     )
-    base = evaluate(make_scenario())
+    base = decided_plan  # evaluate(make_scenario()), shared
     extra = plan.debt.interest[2027] - base.debt.interest[2027]
     assert extra == pytest.approx(0.03 * 100 * 11 / 12)
 
 
-def test_pension_part_of_financial_costs_stays_as_given():
+def test_pension_part_of_financial_costs_stays_as_given(decided_plan):
     """Interest +1 pp changes financial costs by exactly the extra loan interest."""
-    base = evaluate(make_scenario())
+    base = decided_plan
     higher = evaluate(make_scenario(base=SCENARIOS / "whatif-interest-plus-1pp.yaml"))
     for y in YEARS:
         extra = higher.debt.interest[y] - base.debt.interest[y]

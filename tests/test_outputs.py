@@ -1,7 +1,8 @@
 """Nothing a user types can hurt their files: outputs, formats, modes and links.
 
-Exit codes, file modes and links are the process's behaviour, so most tests here
-run `balans` in a real subprocess.
+Exit codes, file modes and links are the process's behaviour: each kind of check
+runs `balans` in a real subprocess at least once (the umask always), and its
+repeats run the same console entry point in-process (`run_in_process`).
 """
 
 from __future__ import annotations
@@ -16,7 +17,13 @@ import pytest
 from click.testing import CliRunner
 
 from balans.cli import main
-from balans.testing import DECIDED, REPO_ROOT, SCENARIOS, write_whatif
+from balans.testing import (
+    DECIDED,
+    REPO_ROOT,
+    SCENARIOS,
+    run_in_process,
+    write_whatif,
+)
 
 STRICT = SCENARIOS / "whatif-strict-loans.yaml"
 MODEL = REPO_ROOT / "models" / "rjh" / "model.yaml"
@@ -61,7 +68,8 @@ def test_an_input_is_never_overwritten(whatif, which):
         "model": MODEL,
     }[which]
     before = target.read_bytes()
-    proc = run_process("evaluate", whatif, "--format", "json", "-o", target)
+    runner = run_process if which == "scenario" else run_in_process
+    proc = runner("evaluate", whatif, "--format", "json", "-o", target)
     assert proc.returncode == 1, proc.stderr
     assert proc.stderr.count("\n") == 1 and "Traceback" not in proc.stderr
     assert "an input of this run" in proc.stderr and str(target) in proc.stderr
@@ -71,7 +79,7 @@ def test_an_input_is_never_overwritten(whatif, which):
 def test_an_input_reached_through_another_name_is_refused(whatif):
     link = whatif.parent / "alias.yaml"
     link.symlink_to(whatif.parent / "base.yaml")
-    proc = run_process("solve", whatif, "-o", "alias.yaml", cwd=whatif.parent)
+    proc = run_in_process("solve", whatif, "-o", "alias.yaml", cwd=whatif.parent)
     assert proc.returncode == 1 and "an input of this run" in proc.stderr
 
 
@@ -80,7 +88,7 @@ def test_write_model_over_an_input_or_the_report_is_refused(whatif, tmp_path):
     proc = run_process("solve", scenario_named_lp, "--write-model", scenario_named_lp)
     assert proc.returncode == 1 and "an input of this run" in proc.stderr
     out = tmp_path / "same.lp"
-    proc = run_process("solve", DECIDED, "--write-model", out, "-o", out)
+    proc = run_in_process("solve", DECIDED, "--write-model", out, "-o", out)
     assert proc.returncode == 1 and "name the same file" in proc.stderr
     assert not out.exists()
 
@@ -91,13 +99,14 @@ def test_write_model_over_an_input_or_the_report_is_refused(whatif, tmp_path):
 @pytest.mark.parametrize("name", ["M.MPS", "M.Lp"])
 def test_write_model_suffix_in_any_case(tmp_path, name):
     path = tmp_path / name
-    proc = run_process("solve", DECIDED, "--write-model", path, "--format", "json")
+    # a real process writes a model in test_cli.test_subprocess_write_model
+    proc = run_in_process("solve", DECIDED, "--write-model", path, "--format", "json")
     assert proc.returncode == 0, proc.stderr
     assert path.stat().st_size > 0
 
 
 def test_write_model_with_another_suffix_is_refused_before_solving(tmp_path):
-    proc = run_process("solve", DECIDED, "--write-model", tmp_path / "m.txt")
+    proc = run_in_process("solve", DECIDED, "--write-model", tmp_path / "m.txt")
     assert proc.returncode == 1
     assert proc.stderr.strip().endswith("--write-model needs a .mps or .lp file name")
 
@@ -132,7 +141,7 @@ def test_a_link_is_written_through_to_its_target(tmp_path):
     target.chmod(0o640)
     link = tmp_path / "report.json"
     link.symlink_to(os.path.relpath(target, tmp_path))
-    proc = run_process("validate", DECIDED, "-o", link)
+    proc = run_in_process("validate", DECIDED, "-o", link)
     assert proc.returncode == 0, proc.stderr
     assert link.is_symlink()
     assert json.loads(target.read_text())["status"] == "ok"
@@ -194,7 +203,8 @@ def test_the_suffix_chooses_the_format(tmp_path, name, check):
 def test_infeasible_writes_the_report_and_says_where(tmp_path, suffix):
     out = tmp_path / f"r.{suffix}"
     out.write_text("old\n")
-    proc = run_process("solve", STRICT, "-o", out)
+    runner = run_process if suffix == "json" else run_in_process  # one real process
+    proc = runner("solve", STRICT, "-o", out)
     assert proc.returncode == 2
     assert proc.stderr.count("\n") == 1
     assert f"rapporten med diagnosen skrevs till {out}" in proc.stderr
@@ -204,7 +214,9 @@ def test_infeasible_writes_the_report_and_says_where(tmp_path, suffix):
 def test_bad_input_leaves_an_existing_report_alone(tmp_path):
     out = tmp_path / "r.json"
     out.write_text("old\n")
-    proc = run_process("solve", DECIDED, "--set", "horizon.first_year=abc", "-o", out)
+    proc = run_in_process(
+        "solve", DECIDED, "--set", "horizon.first_year=abc", "-o", out
+    )
     assert proc.returncode == 1
     assert out.read_text() == "old\n"
 
@@ -215,13 +227,14 @@ def test_bad_input_leaves_an_existing_report_alone(tmp_path):
 @pytest.mark.parametrize("command", ["validate", "evaluate", "schema"])
 def test_an_empty_output_name_is_a_clear_error(command):
     args = [command] if command == "schema" else [command, DECIDED]
-    proc = run_process(*args, "-o", "")
+    runner = run_process if command == "validate" else run_in_process
+    proc = runner(*args, "-o", "")
     assert proc.returncode == 1
     assert proc.stderr == "balans: --output: the file name is empty\n"
 
 
 def test_an_output_name_ending_in_a_slash_is_refused(tmp_path):
-    proc = run_process("validate", DECIDED, "-o", f"{tmp_path}/new/")
+    proc = run_in_process("validate", DECIDED, "-o", f"{tmp_path}/new/")
     assert proc.returncode == 1 and "needs a file name" in proc.stderr
 
 

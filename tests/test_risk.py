@@ -21,6 +21,7 @@ from balans.scenario.load import ScenarioBase
 from balans.sweep import analysis, sampling
 from balans.sweep.design import changes, set_options
 from balans.sweep.spec import RiskSpec, load_risk_spec
+from balans.testing import run_in_process
 
 ROOT = Path(__file__).resolve().parents[1]
 DECIDED = ROOT / "scenarios" / "rjh-2026-decided.yaml"
@@ -409,14 +410,16 @@ def test_risk_rows_equal_balans_solve_set(small_run):
     assert checked == 6
 
 
-def test_a_risk_row_equals_balans_solve_set_in_a_subprocess(small_run):
+def test_a_risk_row_equals_balans_solve_set_on_the_command_line(small_run):
+    """The command line's `balans solve --set ...` (in-process: test_sweep compares a
+    sweep row with the same command in a real process)."""
     _, spec_path, _, table = small_run
     spec, base = load_risk_spec(spec_path)
     variant = sampling.as_variants(spec, sampling.monte_carlo(spec))[5]
-    argv = [str(BALANS), "solve", str(DECIDED), "--format", "json"]
+    argv = ["solve", str(DECIDED), "--format", "json"]
     for option in set_options(changes(base, spec.parameters, variant.values)):
         argv += ["--set", option]
-    done = subprocess.run(argv, capture_output=True, text=True, check=False)
+    done = run_in_process(*argv)
     assert done.returncode == 0, done.stderr
     document = json.loads(done.stdout)
     row = table[(table.variant == 5) & (table.plan == "optimal")].iloc[0]
@@ -482,6 +485,8 @@ def test_json_to_stdout_and_a_parquet_output_names_the_table(small_run, tmp_path
             "10",
             "--seed",
             "9",
+            "--workers",  # default workers: test_two_workers_and_a_rerun_...
+            "1",
         ],
     )
     assert result.exit_code == 0, result.output

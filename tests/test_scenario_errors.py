@@ -756,7 +756,21 @@ def loader_error(case: Case, folder: Path) -> tuple[str, Built]:
     built = case.build(folder)
     with pytest.raises(ScenarioError) as info:
         load_scenario(*built)
-    return check_error(info.value, case, folder, built), built
+    LOADER_ERRORS[case.id] = checked = (
+        check_error(info.value, case, folder, built),
+        built,
+    )
+    return checked
+
+
+LOADER_ERRORS: dict[str, tuple[str, Built]] = {}
+"""Each case's checked loader error and its input files, as loader_error left them."""
+
+
+def known_loader_error(case: Case, folder: Path) -> tuple[str, Built]:
+    """The loader's error for `case`: the one test_loader_names_file_key_and_line
+    checked in this process (its files are still there), else checked here."""
+    return LOADER_ERRORS.get(case.id) or loader_error(case, folder)
 
 
 def cli_args(built: Built) -> list[str]:
@@ -774,7 +788,7 @@ def test_loader_names_file_key_and_line(case, tmp_path):
 
 @pytest.mark.parametrize("case", CASES, ids=lambda c: c.id)
 def test_validate_prints_one_line_and_exits_1(case, tmp_path):
-    message, built = loader_error(case, tmp_path)
+    message, built = known_loader_error(case, tmp_path)
     result = CliRunner().invoke(main, cli_args(built))
     assert isinstance(result.exception, SystemExit), result.exception  # no crash
     assert result.exit_code == 1
@@ -785,7 +799,7 @@ def test_validate_prints_one_line_and_exits_1(case, tmp_path):
 
 @pytest.mark.parametrize("case", [BY_ID[name] for name in SUBPROCESS], ids=SUBPROCESS)
 def test_validate_in_a_real_process(case, tmp_path):
-    message, built = loader_error(case, tmp_path)
+    message, built = known_loader_error(case, tmp_path)
     result = subprocess.run(
         [sys.executable, "-m", "balans", "validate", *cli_args(built)[1:]],
         capture_output=True,

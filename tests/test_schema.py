@@ -11,7 +11,7 @@ import jsonschema
 import pytest
 import yaml
 
-from balans.testing import DECIDED, REPO_ROOT, SCENARIOS, make_scenario
+from balans.testing import DECIDED, REPO_ROOT, SCENARIOS, make_scenario, run_in_process
 
 MODEL = REPO_ROOT / "models" / "rjh" / "model.yaml"
 FILES = [MODEL, *sorted(SCENARIOS.glob("*.yaml"))]
@@ -48,13 +48,9 @@ def file_schema(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def merged_schema():
-    proc = subprocess.run(
-        [sys.executable, "-m", "balans", "schema", "--merged"],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=True,
-    )
+    """`balans schema --merged`, in-process (file_schema runs the command for real)."""
+    proc = run_in_process("schema", "--merged")
+    assert proc.returncode == 0, proc.stderr
     schema = json.loads(proc.stdout)
     jsonschema.Draft202012Validator.check_schema(schema)
     return schema

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
 import os
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
-from balans.scenario.load import LoadedScenario, load_scenario
+from balans.scenario.load import LoadedScenario, ScenarioBase
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 SCENARIOS = REPO_ROOT / "scenarios"
@@ -23,8 +28,107 @@ def write_whatif(
 
 
 def make_scenario(*overrides: str, base: Path = DECIDED) -> LoadedScenario:
-    """The decided scenario with `--set`-style overrides, e.g. 'rules.x.enabled=false'."""
-    return load_scenario(base, overrides)
+    """The decided scenario with `--set`-style overrides, e.g. 'rules.x.enabled=false'.
+
+    What `load_scenario(base, overrides)` returns: that is
+    `ScenarioBase.read(base).load(overrides)`, with the read kept (read_base).
+    Each call validates anew and returns its own scenario.
+    """
+    return read_base(base).load(tuple(overrides))
+
+
+_READ = ScenarioBase.read  # the loader's own read
+_BASES: dict[tuple[str, str], tuple[tuple[bytes, ...] | None, ScenarioBase]] = {}
+
+
+def read_base(path: str | Path) -> ScenarioBase:
+    """`ScenarioBase.read(path)`, kept in this process while its files are unchanged.
+
+    The read (the YAML parsing, most of a load) is done again when the content
+    of a file it read (model, `extends:` chain, the file itself) has changed.
+    A kept base is shared: `load` and `variant` copy what they change.
+    """
+    key = (os.getcwd(), str(path))
+    kept = _BASES.get(key)
+    if kept is not None and kept[0] is not None and kept[0] == _contents(kept[1].files):
+        return kept[1]
+    base = _READ(path)
+    _BASES[key] = (_contents(base.files), base)
+    return base
+
+
+def _contents(files: list[Path]) -> tuple[bytes, ...] | None:
+    """Each file's digest; None when one can no longer be read (read it anew)."""
+    try:
+        return tuple(hashlib.sha256(Path(f).read_bytes()).digest() for f in files)
+    except OSError:
+        return None
+
+
+@contextlib.contextmanager
+def reads_kept() -> Iterator[None]:
+    """Within: every `ScenarioBase.read`, so every `load_scenario`, is `read_base`.
+
+    The tests' commands, plans and sweeps then parse each unchanged scenario
+    file once per process; a new or changed file (every fuzz or error case) is
+    read as always.
+    """
+    original = ScenarioBase.__dict__["read"]
+    ScenarioBase.read = classmethod(lambda cls, path: read_base(path))
+    try:
+        yield
+    finally:
+        ScenarioBase.read = original
+
+
+@dataclass(frozen=True)
+class Completed:
+    """What a `balans` command gave: like `subprocess.CompletedProcess`, as text."""
+
+    args: tuple[str, ...]
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+def run_in_process(*args: object, cwd: Path | None = None) -> Completed:
+    """`balans ARGS` as the console script runs it, but in this process.
+
+    The script's own entry point (`balans.entry.run`) with `sys.argv` set, its
+    exit code taken from `SystemExit` and stdout and stderr kept apart, so a
+    test reads what a subprocess gives without starting Python again. What
+    only a process has (the umask, start-up imports, the installed script)
+    stays with the tests that start one.
+    """
+    from click.testing import CliRunner
+
+    from balans.entry import run
+
+    argv = [str(a) for a in args]
+    saved = sys.argv
+    runner = CliRunner()
+    with runner.isolation() as (out, err, _), contextlib.chdir(cwd or os.getcwd()):
+        sys.argv = ["balans", *argv]
+        try:
+            run()
+            code = 0
+        except SystemExit as exc:
+            code = exc.code
+            if isinstance(code, str):  # what Python does with sys.exit("text")
+                sys.stderr.write(code + "\n")
+                code = 1
+            code = code or 0
+        finally:
+            sys.argv = saved
+            sys.stdout.flush()
+            sys.stderr.flush()
+        stdout, stderr = out.getvalue(), err.getvalue()
+    return Completed(
+        tuple(argv),
+        code,
+        stdout.decode(runner.charset),
+        stderr.decode(runner.charset, "backslashreplace"),
+    )
 
 
 def highs_lp(m, session=None) -> dict:
@@ -55,21 +159,24 @@ def highs_lp(m, session=None) -> dict:
 
 def lp_by_names(lp, row: dict[int, str], column: dict[int, str]) -> dict:
     """A `highspy` LP keyed by names (rows not in `row` are left out)."""
+    # Each attribute read of a highspy vector copies it: read each one once.
     a = lp.a_matrix_
+    start, index, value = a.start_, a.index_, a.value_
     rowwise = str(a.format_).endswith("kRowwise")
     matrix = {}
     for major in range(lp.num_row_ if rowwise else lp.num_col_):
-        for k in range(a.start_[major], a.start_[major + 1]):
-            i, j = (major, a.index_[k]) if rowwise else (a.index_[k], major)
-            if i in row and a.value_[k] != 0:
-                matrix[row[i], column[j]] = a.value_[k]
+        for k in range(start[major], start[major + 1]):
+            i, j = (major, index[k]) if rowwise else (index[k], major)
+            if i in row and value[k] != 0:
+                matrix[row[i], column[j]] = value[k]
+    row_lower, row_upper = lp.row_lower_, lp.row_upper_
+    col_lower, col_upper, cost = lp.col_lower_, lp.col_upper_, lp.col_cost_
+    columns = range(lp.num_col_)
     return {
         "matrix": matrix,
-        "rows": {row[i]: (lp.row_lower_[i], lp.row_upper_[i]) for i in row},
-        "columns": {
-            column[j]: (lp.col_lower_[j], lp.col_upper_[j]) for j in range(lp.num_col_)
-        },
-        "cost": {column[j]: lp.col_cost_[j] for j in range(lp.num_col_)},
+        "rows": {row[i]: (row_lower[i], row_upper[i]) for i in row},
+        "columns": {column[j]: (col_lower[j], col_upper[j]) for j in columns},
+        "cost": {column[j]: cost[j] for j in columns},
         "offset": lp.offset_,
         "sense": str(lp.sense_),
     }
