@@ -23,7 +23,9 @@ and Pyomo rebuilds take turns, and the medians are compared.
   100 000 variants (`seconds_100000`): the memory of the parent and its
   workers summed, sampled while it runs (`peak_rss_mb_summed`, also for
   10 000 variants, and `rss_mb_summed_100000`: the summed peak in each
-  tenth of the run, flat when memory does not grow with the sweep).
+  tenth of the run, flat when memory does not grow with the sweep). RSS
+  counts the pages forked workers share with the parent once per process;
+  `peak_pss_mb_summed` shares them out.
 """
 
 from __future__ import annotations
@@ -231,7 +233,7 @@ def end_to_end(n: int | None, workers: int) -> dict:
         )
         samples = []
         while process.poll() is None:
-            samples.append((time.perf_counter() - t0, tree_rss_mb(process.pid)))
+            samples.append((time.perf_counter() - t0, *tree_memory_mb(process.pid)))
             time.sleep(0.1)
         seconds = time.perf_counter() - t0
         _, stderr = process.communicate()
@@ -242,33 +244,44 @@ def end_to_end(n: int | None, workers: int) -> dict:
 
         rows = pq.read_metadata(out).num_rows
     tenths = [0.0] * 10
-    for at, mb in samples:
+    for at, mb, _ in samples:
         tenth = min(9, int(10 * at / seconds))
         tenths[tenth] = max(tenths[tenth], mb)
     return {
         "seconds": seconds,
         "rows": rows,
         "peak_rss_mb": peak_kb / 1024,
-        "summed_mb": max((mb for _, mb in samples), default=0.0),
+        "summed_mb": max((mb for _, mb, _ in samples), default=0.0),
+        "summed_pss_mb": max((pss for _, _, pss in samples), default=0.0),
         "summed_tenths_mb": tenths,
     }
 
 
-def tree_rss_mb(pid: int) -> float:
-    """Resident memory of a process and all its descendants, summed (MB)."""
-    total, todo = 0, [pid]
+def tree_memory_mb(pid: int) -> tuple[float, float]:
+    """Resident memory of a process and all its descendants, summed (MB).
+
+    RSS counts the pages a forked worker shares with its parent in both;
+    PSS shares them out, so its sum is the memory the sweep really holds.
+    """
+    rss = pss = 0
+    todo = [pid]
     while todo:
         current = todo.pop()
         try:
             with open(f"/proc/{current}/statm", encoding="ascii") as statm:
-                total += int(statm.read().split()[1]) * PAGE
+                rss += int(statm.read().split()[1]) * PAGE
+            with open(f"/proc/{current}/smaps_rollup", encoding="ascii") as rollup:
+                for line in rollup:
+                    if line.startswith("Pss:"):
+                        pss += int(line.split()[1]) * 1024
+                        break
             with open(
                 f"/proc/{current}/task/{current}/children", encoding="ascii"
             ) as children:
                 todo += [int(child) for child in children.read().split()]
         except (OSError, ValueError):  # the process ended meanwhile
             continue
-    return total / 2**20
+    return rss / 2**20, pss / 2**20
 
 
 def main() -> None:
@@ -325,6 +338,10 @@ def main() -> None:
         "peak_rss_mb_summed": {
             "10000 variants": round(full["summed_mb"], 1),
             "100000 variants": round(large["summed_mb"], 1),
+        },
+        "peak_pss_mb_summed": {
+            "10000 variants": round(full["summed_pss_mb"], 1),
+            "100000 variants": round(large["summed_pss_mb"], 1),
         },
         "rss_mb_summed_100000": {
             "peak per tenth of the run": [
