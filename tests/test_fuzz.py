@@ -685,10 +685,10 @@ def test_oversized_files_are_refused_before_parsing(extra, filler):
         text = decided_text_in(Path(name))
         text += line * ((MAX_FILE_BYTES - len(text.encode())) // len(line) + 1)
         path.write_text(text + "#" * extra, encoding="utf-8")
-        started = time.perf_counter()
+        started = time.process_time()  # this process's CPU: not the other workers'
         outcome = check_outcome(path)
         assert isinstance(outcome, ScenarioError) and "larger than" in str(outcome)
-        assert time.perf_counter() - started < 2
+        assert time.process_time() - started < 2
 
 
 @settings(max_examples=6, deadline=None)
@@ -705,11 +705,9 @@ def test_too_many_values_are_refused_quickly(shape, extra):
     }[shape]
     with tempfile.TemporaryDirectory() as name:
         path = write_whatif(Path(name), body)
-        started = time.perf_counter()
+        started = time.process_time()
         outcome = check_outcome(path)
         assert isinstance(outcome, ScenarioError), shape
         assert f"more than {MAX_NODES} keys, values and list items" in str(outcome)
         assert "aliases" not in str(outcome)
-        # A guard against a hang (the refusal takes well under a second alone;
-        # 30 s leaves room for a loaded CI machine), not a speed target.
-        assert time.perf_counter() - started < 30
+        assert time.process_time() - started < 5

@@ -844,10 +844,10 @@ def test_python_tags_are_never_executed(run, tmp_path):
 
 def test_alias_bomb_is_refused_quickly(tmp_path):
     built = alias_bomb(tmp_path)  # 10**9 values once expanded
-    started = time.perf_counter()
+    started = time.process_time()  # this process's CPU: not the other workers'
     with pytest.raises(ScenarioError, match="aliases are expanded"):
         load_scenario(*built)
-    assert time.perf_counter() - started < 2.0
+    assert time.process_time() - started < 2.0
 
 
 def test_a_directory_is_not_a_scenario(tmp_path):
