@@ -7,8 +7,7 @@ callbacks add the rest. Enable it with
 
 from __future__ import annotations
 
-import types
-from typing import TYPE_CHECKING, Annotated, Any, Union, get_args, get_origin
+from typing import TYPE_CHECKING, Any, get_args, get_origin
 
 if TYPE_CHECKING:
     import click
@@ -82,16 +81,10 @@ def complete_set(
 
 
 def _unwrap(annotation: Any) -> Any:
-    """The type inside Annotated[...] and Optional[...]."""
-    while True:
-        origin = get_origin(annotation)
-        if origin is Annotated:
-            annotation = get_args(annotation)[0]
-        elif origin in (Union, types.UnionType):
-            inner = [a for a in get_args(annotation) if a is not type(None)]
-            annotation = inner[0]
-        else:
-            return annotation
+    """The type inside Annotated[...] and Optional[...] (imported late: start-up)."""
+    from balans.scenario.meta import unwrap
+
+    return unwrap(annotation)
 
 
 def _child(annotation: Any, part: str) -> Any:

@@ -135,7 +135,7 @@ def stage_writer(session: LpSession, scenario: str, path: Path):
     def write(stage: str, cost) -> None:
         target = path.with_name(f"{path.stem}.{stage.replace(':', '-')}{path.suffix}")
         header = f"balans: scenario {scenario}, stage {stage} as solved"
-        session.write(target, cost, stage_cost_offset(session, stage, cost), header)
+        session.write(target, cost, stage_cost_offset(session, stage), header)
 
     return write
 

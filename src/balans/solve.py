@@ -13,7 +13,6 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import numpy as np
 import pyomo.environ as pyo
 
 from balans.errors import SolverError
@@ -141,7 +140,7 @@ def write_model(solved: Solved, path: str | Path, header: str) -> Path:
     return session.write(path, plan.final_cost, plan.final_offset, header)
 
 
-def stage_cost_offset(session: LpSession, stage: str, cost: np.ndarray) -> float:
+def stage_cost_offset(session: LpSession, stage: str) -> float:
     """The constant of a stage's objective: an objective stage's, else 0."""
     base = stage.split(":")[0]
     if base not in ("plain", "final"):

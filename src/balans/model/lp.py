@@ -18,8 +18,8 @@ the diagnosis, the prices, the sweep kernel, calls the session.
 from __future__ import annotations
 
 import math
+import os
 import time
-from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -46,7 +46,6 @@ SWEEP_OPTIONS: dict[str, Any] = {
 }
 DUAL, PRIMAL = 1, 4  # HiGHS simplex_strategy
 _RANGE_STEPS = 25  # most bases a price range walks through (parametric re-solves)
-_PRICE_SAME = 1e-7  # relative: two prices this close are the same price
 # An optimal value this close (relative) to the price's line is on it: the LP's
 # own noise (benchmarks of the shipped scenario: about 1e-11 of the objective).
 _LINE_NOISE = 1e-10
@@ -172,13 +171,6 @@ class LpSession:
     def col(self, var: Any) -> int:
         """The column of a Pyomo variable."""
         return self.col_of[id(var)]
-
-    def cols(self, variables: Iterable[Any]) -> np.ndarray:
-        """The columns of Pyomo variables (those the LP uses), in order."""
-        return np.array(
-            [self.col_of[id(v)] for v in variables if id(v) in self.col_of],
-            dtype=np.int32,
-        )
 
     def row(self, con: Any) -> int:
         """The row of a Pyomo constraint."""
@@ -632,7 +624,7 @@ class LpSession:
             highs.changeColsCost(self.n_cols, self._all_cols, cost)
             self._costs_now = np.array(cost, dtype=float)
         highs.changeObjectiveOffset(offset)
-        temporary = path.with_name(f".{path.name}.{_pid()}.tmp{suffix}")
+        temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp{suffix}")
         try:
             highs.writeModel(str(temporary))
             body = temporary.read_text(encoding="utf-8")
@@ -768,13 +760,3 @@ def _bisect(on_line, good: float, bad: float, steps: int = 12) -> float:
         else:
             bad = middle
     return good
-
-
-def _same_price(a: float, b: float) -> bool:
-    return abs(a - b) <= _PRICE_SAME * max(1.0, abs(a), abs(b))
-
-
-def _pid() -> int:
-    import os
-
-    return os.getpid()
